@@ -1,0 +1,950 @@
+/*
+ * json — the only file of libspp that includes cJSON (see json.h).
+ *
+ * A struct spp_json is a cJSON node reinterpreted; the cast lives here only.
+ * Parsing is cJSON_ParseWithLengthOpts on the exact buffer, preceded by a
+ * depth pre-scan (so nesting beyond our limit is a limit error, not cJSON's
+ * generic failure) and followed by the policy walk that records what cJSON
+ * would silently get wrong. The "\u0000" check must look at the raw bytes,
+ * because cJSON has already cut such strings short; a finding there carries
+ * the byte offset and the pointer of the value the scanner was inside.
+ */
+#include "json.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct spp_json_doc {
+    cJSON *root;
+    struct spp_json_issue issues[SPP_JSON_MAX_ISSUES];
+    size_t nissues;
+    size_t total_issues;
+};
+
+/* The one place a spp_json is a cJSON; casts away no const but its own. */
+static const cJSON *cj(const struct spp_json *n) { return (const cJSON *)(const void *)n; }
+static cJSON *cjm(struct spp_json *n) { return (cJSON *)(void *)n; }
+static const struct spp_json *sj(const cJSON *n) { return (const struct spp_json *)(const void *)n; }
+static struct spp_json *sjm(cJSON *n) { return (struct spp_json *)(void *)n; }
+
+static const char *const issue_names[] = {
+#define SPP_X_ISSUE(e, name, msg) name,
+    SPP_JSON_ISSUE_LIST(SPP_X_ISSUE)
+#undef SPP_X_ISSUE
+};
+static const char *const issue_msgs[] = {
+#define SPP_X_ISSUE(e, name, msg) msg,
+    SPP_JSON_ISSUE_LIST(SPP_X_ISSUE)
+#undef SPP_X_ISSUE
+};
+
+const char *spp_json_issue_name(enum spp_json_issue_kind kind)
+{
+    if ((size_t)kind >= sizeof(issue_names) / sizeof(issue_names[0]))
+        return "unknown";
+    return issue_names[kind];
+}
+
+const char *spp_json_issue_message(enum spp_json_issue_kind kind)
+{
+    if ((size_t)kind >= sizeof(issue_msgs) / sizeof(issue_msgs[0]))
+        return "unknown issue";
+    return issue_msgs[kind];
+}
+
+static void add_issue(struct spp_json_doc *doc, enum spp_json_issue_kind kind, const char *pointer,
+                      size_t offset)
+{
+    doc->total_issues++;
+    if (doc->nissues >= SPP_JSON_MAX_ISSUES)
+        return;
+    struct spp_json_issue *is = &doc->issues[doc->nissues++];
+    is->kind = kind;
+    /* A pointer longer than the record is cut short; the offset still locates it. */
+    size_t n = strlen(pointer);
+    if (n >= sizeof(is->pointer))
+        n = sizeof(is->pointer) - 1;
+    memcpy(is->pointer, pointer, n);
+    is->pointer[n] = '\0';
+    is->offset = offset;
+}
+
+/* ---- pointers ---------------------------------------------------------- */
+
+bool spp_json_pointer_push(char *buf, size_t cap, const char *token)
+{
+    size_t n = strlen(buf);
+    if (n + 1 >= cap)
+        return false;
+    buf[n++] = '/';
+    for (const char *p = token; *p; p++) {
+        const char *rep = NULL;
+        if (*p == '~')
+            rep = "~0";
+        else if (*p == '/')
+            rep = "~1";
+        size_t need = rep ? 2 : 1;
+        if (n + need >= cap) {
+            buf[cap - 1] = '\0';
+            return false;
+        }
+        if (rep) {
+            buf[n++] = rep[0];
+            buf[n++] = rep[1];
+        } else {
+            buf[n++] = *p;
+        }
+    }
+    buf[n] = '\0';
+    return true;
+}
+
+bool spp_json_pointer_push_index(char *buf, size_t cap, size_t index)
+{
+    char tok[32];
+    snprintf(tok, sizeof(tok), "%zu", index);
+    return spp_json_pointer_push(buf, cap, tok);
+}
+
+/* ---- the raw pre-scan: depth and "\u0000" ------------------------------- */
+
+/*
+ * One pass over the bytes, tracking whether we are inside a string, the
+ * container depth, and a light path (keys/indices) so a "\u0000" finding can
+ * name its location. It does not validate syntax: cJSON does that next.
+ */
+struct scan_frame {
+    bool is_object;
+    size_t index;      /* element index for arrays */
+    size_t key_start;  /* raw key bytes for objects (escapes kept) */
+    size_t key_len;
+};
+
+static void scan_pointer(const char *buf, const struct scan_frame *st, size_t depth, char *out,
+                         size_t cap)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < depth; i++) {
+        if (st[i].is_object) {
+            char key[128];
+            size_t k = st[i].key_len < sizeof(key) - 1 ? st[i].key_len : sizeof(key) - 1;
+            memcpy(key, buf + st[i].key_start, k);
+            key[k] = '\0';
+            spp_json_pointer_push(out, cap, key);
+        } else {
+            spp_json_pointer_push_index(out, cap, st[i].index);
+        }
+    }
+}
+
+static enum spp_code prescan(struct spp_json_doc *doc, const char *buf, size_t len,
+                             size_t max_depth, struct spp_err *err)
+{
+    /* Every frame is written when entered; only frames below the depth are read. */
+    struct scan_frame *st = malloc((max_depth + 1) * sizeof(*st));
+    if (!st)
+        return spp_err_set(err, SPP_ENOMEM, "out of memory scanning JSON");
+    size_t depth = 0;
+    bool expect_key = false; /* inside an object, the next string is a key */
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        if (c == '"') {
+            size_t start = i + 1;
+            size_t j = start;
+            for (; j < len && buf[j] != '"'; j++) {
+                if (buf[j] == '\\' && j + 1 < len) {
+                    if (buf[j + 1] == 'u' && j + 5 < len && memcmp(buf + j + 2, "0000", 4) == 0) {
+                        char ptr[SPP_JSON_POINTER_MAX];
+                        scan_pointer(buf, st, depth, ptr, sizeof(ptr));
+                        add_issue(doc, SPP_JSON_ISSUE_NUL_IN_STRING, ptr, j);
+                    }
+                    j++;
+                }
+            }
+            if (expect_key && depth > 0 && st[depth - 1].is_object) {
+                st[depth - 1].key_start = start;
+                st[depth - 1].key_len = j - start;
+                expect_key = false;
+            }
+            i = j;
+        } else if (c == '{' || c == '[') {
+            if (depth >= max_depth) {
+                free(st);
+                spp_err_set(err, SPP_ELIMIT, "JSON nesting deeper than %zu", max_depth);
+                if (err)
+                    err->offset = i;
+                return SPP_ELIMIT;
+            }
+            st[depth].is_object = c == '{';
+            st[depth].index = 0;
+            st[depth].key_start = st[depth].key_len = 0;
+            depth++;
+            expect_key = c == '{';
+        } else if (c == '}' || c == ']') {
+            if (depth > 0)
+                depth--;
+            expect_key = false;
+        } else if (c == ',') {
+            if (depth > 0) {
+                st[depth - 1].index++;
+                expect_key = st[depth - 1].is_object;
+            }
+        }
+    }
+    free(st);
+    return SPP_OK;
+}
+
+/* ---- the policy walk over the tree ------------------------------------ */
+
+static bool utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            cp = c & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + need >= n) /* the continuation bytes must all be inside the string */
+            return false;
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3Fu);
+        }
+        if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += need + 1;
+    }
+    return true;
+}
+
+static bool has_high_bytes(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return true;
+    return false;
+}
+
+/* 2^53: from here on a double no longer holds every integer (2^53+1 reads as 2^53). */
+#define SPP_EXACT_INT_LIMIT 9007199254740992.0
+
+struct walk {
+    struct spp_json_doc *doc;
+    char ptr[SPP_JSON_POINTER_MAX * 4];
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void check_duplicates(struct walk *w, const cJSON *obj)
+{
+    size_t n = 0;
+    for (const cJSON *c = obj->child; c; c = c->next)
+        n++;
+    if (n < 2)
+        return;
+    if (n <= 16) {
+        for (const cJSON *a = obj->child; a; a = a->next)
+            for (const cJSON *b = a->next; b; b = b->next)
+                if (a->string && b->string && strcmp(a->string, b->string) == 0) {
+                    size_t keep = strlen(w->ptr);
+                    spp_json_pointer_push(w->ptr, sizeof(w->ptr), b->string);
+                    add_issue(w->doc, SPP_JSON_ISSUE_DUPLICATE_KEY, w->ptr, SIZE_MAX);
+                    w->ptr[keep] = '\0';
+                }
+        return;
+    }
+    const char **keys = malloc(n * sizeof(*keys));
+    if (!keys)
+        return; /* policy is best effort under memory pressure; the parse stands */
+    size_t k = 0;
+    for (const cJSON *c = obj->child; c; c = c->next)
+        keys[k++] = c->string ? c->string : "";
+    qsort(keys, n, sizeof(*keys), cmp_str);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(keys[i - 1], keys[i]) == 0 && (i < 2 || strcmp(keys[i - 2], keys[i]) != 0)) {
+            size_t keep = strlen(w->ptr);
+            spp_json_pointer_push(w->ptr, sizeof(w->ptr), keys[i]);
+            add_issue(w->doc, SPP_JSON_ISSUE_DUPLICATE_KEY, w->ptr, SIZE_MAX);
+            w->ptr[keep] = '\0';
+        }
+    free(keys);
+}
+
+static void policy_walk(struct walk *w, const cJSON *n)
+{
+    if (cJSON_IsNumber(n)) {
+        double d = n->valuedouble;
+        if (isinf(d) || isnan(d))
+            add_issue(w->doc, SPP_JSON_ISSUE_NUMBER_OVERFLOW, w->ptr, SIZE_MAX);
+        else if (fabs(d) >= SPP_EXACT_INT_LIMIT && floor(d) == d)
+            add_issue(w->doc, SPP_JSON_ISSUE_BIG_INTEGER, w->ptr, SIZE_MAX);
+        return;
+    }
+    if (cJSON_IsString(n)) {
+        size_t len = strlen(n->valuestring);
+        if (has_high_bytes(n->valuestring, len) &&
+            !utf8_valid((const unsigned char *)n->valuestring, len))
+            add_issue(w->doc, SPP_JSON_ISSUE_INVALID_UTF8, w->ptr, SIZE_MAX);
+        return;
+    }
+    if (!cJSON_IsArray(n) && !cJSON_IsObject(n))
+        return;
+    if (cJSON_IsObject(n))
+        check_duplicates(w, n);
+    size_t keep = strlen(w->ptr);
+    size_t index = 0;
+    for (const cJSON *c = n->child; c; c = c->next, index++) {
+        if (cJSON_IsObject(n)) {
+            size_t klen = c->string ? strlen(c->string) : 0;
+            spp_json_pointer_push(w->ptr, sizeof(w->ptr), c->string ? c->string : "");
+            if (c->string && has_high_bytes(c->string, klen) &&
+                !utf8_valid((const unsigned char *)c->string, klen))
+                add_issue(w->doc, SPP_JSON_ISSUE_INVALID_UTF8, w->ptr, SIZE_MAX);
+        } else {
+            spp_json_pointer_push_index(w->ptr, sizeof(w->ptr), index);
+        }
+        policy_walk(w, c);
+        w->ptr[keep] = '\0';
+    }
+}
+
+/* ---- parse ------------------------------------------------------------ */
+
+static size_t eff_depth(const struct spp_json_limits *lim)
+{
+    size_t d = lim && lim->max_depth ? lim->max_depth : SPP_JSON_DEFAULT_MAX_DEPTH;
+    /* cJSON refuses deeper documents itself; stay strictly below so ours speaks first. */
+    return d < CJSON_NESTING_LIMIT ? d : CJSON_NESTING_LIMIT - 1;
+}
+
+static size_t eff_bytes(const struct spp_json_limits *lim)
+{
+    return lim && lim->max_bytes ? lim->max_bytes : SPP_JSON_DEFAULT_MAX_BYTES;
+}
+
+enum spp_code spp_json_parse(const char *buf, size_t len, const struct spp_json_limits *lim,
+                             struct spp_json_doc **out, struct spp_err *err)
+{
+    if (!out || (!buf && len))
+        return spp_err_set(err, SPP_EINVAL, "spp_json_parse: NULL argument");
+    if (len > eff_bytes(lim))
+        return spp_err_set(err, SPP_ELIMIT, "JSON document of %zu bytes exceeds the limit of %zu",
+                           len, eff_bytes(lim));
+    struct spp_json_doc *doc = calloc(1, sizeof(*doc));
+    if (!doc)
+        return spp_err_set(err, SPP_ENOMEM, "out of memory parsing JSON");
+    enum spp_code rc = prescan(doc, buf ? buf : "", len, eff_depth(lim), err);
+    if (rc != SPP_OK) {
+        free(doc);
+        return rc;
+    }
+    const char *end = NULL;
+    doc->root = cJSON_ParseWithLengthOpts(buf ? buf : "", len, &end, false);
+    if (!doc->root) {
+        size_t off = end && end >= buf ? (size_t)(end - buf) : 0;
+        free(doc);
+        if (len == 0)
+            spp_err_set(err, SPP_ESYNTAX, "empty input is not JSON");
+        else
+            spp_err_set(err, SPP_ESYNTAX, "malformed JSON near byte %zu", off);
+        if (err)
+            err->offset = off;
+        return SPP_ESYNTAX;
+    }
+    /* Only whitespace may follow the value (cJSON's require_null_terminated needs a NUL). */
+    size_t used = (size_t)(end - buf);
+    for (size_t i = used; i < len; i++) {
+        char c = buf[i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            cJSON_Delete(doc->root);
+            free(doc);
+            spp_err_set(err, SPP_ESYNTAX, "trailing data after the JSON value at byte %zu", i);
+            if (err)
+                err->offset = i;
+            return SPP_ESYNTAX;
+        }
+    }
+    struct walk w = {.doc = doc};
+    policy_walk(&w, doc->root);
+    *out = doc;
+    return SPP_OK;
+}
+
+enum spp_code spp_file_read(const char *path, size_t max_bytes, char **out, size_t *out_len,
+                            struct spp_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        spp_err_set(err, SPP_EIO, "cannot open %s: %s", path, strerror(errno));
+        spp_err_where(err, path);
+        return SPP_EIO;
+    }
+    size_t cap = 0, len = 0;
+    char *buf = NULL;
+    enum spp_code rc = SPP_OK;
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            if (ncap > max_bytes + 1)
+                ncap = max_bytes + 1;
+            if (ncap <= cap) {
+                rc = spp_err_set(err, SPP_ELIMIT, "%s is larger than %zu bytes", path, max_bytes);
+                goto out;
+            }
+            char *nb = realloc(buf, ncap + 1);
+            if (!nb) {
+                rc = spp_err_set(err, SPP_ENOMEM, "out of memory reading %s", path);
+                goto out;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                rc = spp_err_set(err, SPP_EIO, "cannot read %s", path);
+            break;
+        }
+    }
+    if (rc == SPP_OK && len > max_bytes)
+        rc = spp_err_set(err, SPP_ELIMIT, "%s is larger than %zu bytes", path, max_bytes);
+out:
+    fclose(f);
+    if (rc != SPP_OK) {
+        spp_err_where(err, path);
+        free(buf);
+        return rc;
+    }
+    if (!buf) {
+        buf = malloc(1);
+        if (!buf)
+            return spp_err_set(err, SPP_ENOMEM, "out of memory reading %s", path);
+    } else {
+        /* Exactly len bytes plus a NUL the caller must not count on for parsing. */
+        char *nb = realloc(buf, len + 1);
+        if (nb)
+            buf = nb;
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *out_len = len;
+    return SPP_OK;
+}
+
+enum spp_code spp_json_parse_file(const char *path, const struct spp_json_limits *lim,
+                                  struct spp_json_doc **out, struct spp_err *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    enum spp_code rc = spp_file_read(path, eff_bytes(lim), &buf, &len, err);
+    if (rc != SPP_OK)
+        return rc;
+    rc = spp_json_parse(buf, len, lim, out, err);
+    free(buf);
+    if (rc != SPP_OK)
+        spp_err_where(err, path);
+    return rc;
+}
+
+void spp_json_doc_free(struct spp_json_doc *doc)
+{
+    if (!doc)
+        return;
+    cJSON_Delete(doc->root);
+    free(doc);
+}
+
+const struct spp_json *spp_json_doc_root(const struct spp_json_doc *doc)
+{
+    return doc ? sj(doc->root) : NULL;
+}
+
+struct spp_json *spp_json_doc_take_root(struct spp_json_doc *doc)
+{
+    if (!doc)
+        return NULL;
+    cJSON *r = doc->root;
+    doc->root = NULL;
+    return sjm(r);
+}
+
+const struct spp_json_issue *spp_json_doc_issues(const struct spp_json_doc *doc, size_t *count,
+                                                 size_t *total)
+{
+    if (count)
+        *count = doc ? doc->nissues : 0;
+    if (total)
+        *total = doc ? doc->total_issues : 0;
+    return doc ? doc->issues : NULL;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+enum spp_json_kind spp_json_kind(const struct spp_json *n)
+{
+    const cJSON *c = cj(n);
+    if (!c)
+        return SPP_JSON_INVALID;
+    switch (c->type & 0xFF) {
+    case cJSON_NULL:
+        return SPP_JSON_NULL;
+    case cJSON_False:
+    case cJSON_True:
+        return SPP_JSON_BOOL;
+    case cJSON_Number:
+        return SPP_JSON_NUMBER;
+    case cJSON_String:
+        return SPP_JSON_STRING;
+    case cJSON_Array:
+        return SPP_JSON_ARRAY;
+    case cJSON_Object:
+        return SPP_JSON_OBJECT;
+    default:
+        return SPP_JSON_INVALID;
+    }
+}
+
+const char *spp_json_kind_name(enum spp_json_kind kind)
+{
+    switch (kind) {
+    case SPP_JSON_NULL:
+        return "null";
+    case SPP_JSON_BOOL:
+        return "boolean";
+    case SPP_JSON_NUMBER:
+        return "number";
+    case SPP_JSON_STRING:
+        return "string";
+    case SPP_JSON_ARRAY:
+        return "array";
+    case SPP_JSON_OBJECT:
+        return "object";
+    case SPP_JSON_INVALID:
+        break;
+    }
+    return "invalid";
+}
+
+bool spp_json_bool(const struct spp_json *n) { return n && cJSON_IsTrue(cj(n)); }
+
+double spp_json_number(const struct spp_json *n)
+{
+    return n && cJSON_IsNumber(cj(n)) ? cj(n)->valuedouble : 0.0;
+}
+
+bool spp_json_is_integer(const struct spp_json *n)
+{
+    if (!n || !cJSON_IsNumber(cj(n)))
+        return false;
+    double d = cj(n)->valuedouble;
+    return isfinite(d) && floor(d) == d;
+}
+
+const char *spp_json_string(const struct spp_json *n, size_t *len)
+{
+    if (!n || !cJSON_IsString(cj(n)) || !cj(n)->valuestring) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = strlen(cj(n)->valuestring);
+    return cj(n)->valuestring;
+}
+
+size_t spp_json_count(const struct spp_json *n)
+{
+    size_t k = 0;
+    if (!n || !(cJSON_IsArray(cj(n)) || cJSON_IsObject(cj(n))))
+        return 0;
+    for (const cJSON *c = cj(n)->child; c; c = c->next)
+        k++;
+    return k;
+}
+
+const struct spp_json *spp_json_first(const struct spp_json *n)
+{
+    if (!n || !(cJSON_IsArray(cj(n)) || cJSON_IsObject(cj(n))))
+        return NULL;
+    return sj(cj(n)->child);
+}
+
+const struct spp_json *spp_json_next(const struct spp_json *n) { return n ? sj(cj(n)->next) : NULL; }
+
+const char *spp_json_key(const struct spp_json *n) { return n ? cj(n)->string : NULL; }
+
+const struct spp_json *spp_json_get(const struct spp_json *obj, const char *key)
+{
+    if (!obj || !key || !cJSON_IsObject(cj(obj)))
+        return NULL;
+    for (const cJSON *c = cj(obj)->child; c; c = c->next)
+        if (c->string && strcmp(c->string, key) == 0)
+            return sj(c);
+    return NULL;
+}
+
+const struct spp_json *spp_json_at(const struct spp_json *arr, size_t index)
+{
+    if (!arr || !cJSON_IsArray(cj(arr)))
+        return NULL;
+    const cJSON *c = cj(arr)->child;
+    while (c && index--)
+        c = c->next;
+    return sj(c);
+}
+
+const struct spp_json *spp_json_pointer(const struct spp_json *root, const char *pointer)
+{
+    if (!pointer)
+        return NULL;
+    const struct spp_json *cur = root;
+    const char *p = pointer;
+    if (*p == '\0')
+        return cur;
+    if (*p != '/')
+        return NULL;
+    char tok[1024];
+    while (cur && *p == '/') {
+        p++;
+        size_t n = 0;
+        while (*p && *p != '/') {
+            char ch = *p++;
+            if (ch == '~') {
+                if (*p == '0')
+                    ch = '~';
+                else if (*p == '1')
+                    ch = '/';
+                else
+                    return NULL;
+                p++;
+            }
+            if (n + 1 >= sizeof(tok))
+                return NULL;
+            tok[n++] = ch;
+        }
+        tok[n] = '\0';
+        if (spp_json_kind(cur) == SPP_JSON_OBJECT) {
+            cur = spp_json_get(cur, tok);
+        } else if (spp_json_kind(cur) == SPP_JSON_ARRAY) {
+            if (n == 0 || (n > 1 && tok[0] == '0'))
+                return NULL;
+            size_t idx = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (tok[i] < '0' || tok[i] > '9' || idx > SIZE_MAX / 10 - 1)
+                    return NULL;
+                idx = idx * 10 + (size_t)(tok[i] - '0');
+            }
+            cur = spp_json_at(cur, idx);
+        } else {
+            return NULL;
+        }
+    }
+    return cur;
+}
+
+static bool equal_depth(const cJSON *a, const cJSON *b, size_t depth)
+{
+    if (depth > SPP_JSON_DEFAULT_MAX_DEPTH)
+        return false;
+    enum spp_json_kind ka = spp_json_kind(sj(a)), kb = spp_json_kind(sj(b));
+    if (ka != kb)
+        return false;
+    switch (ka) {
+    case SPP_JSON_NULL:
+        return true;
+    case SPP_JSON_BOOL:
+        return cJSON_IsTrue(a) == cJSON_IsTrue(b);
+    case SPP_JSON_NUMBER:
+        return a->valuedouble == b->valuedouble;
+    case SPP_JSON_STRING:
+        return strcmp(a->valuestring, b->valuestring) == 0;
+    case SPP_JSON_ARRAY: {
+        const cJSON *x = a->child, *y = b->child;
+        for (; x && y; x = x->next, y = y->next)
+            if (!equal_depth(x, y, depth + 1))
+                return false;
+        return !x && !y;
+    }
+    case SPP_JSON_OBJECT: {
+        size_t na = 0, nb = 0;
+        for (const cJSON *x = a->child; x; x = x->next)
+            na++;
+        for (const cJSON *y = b->child; y; y = y->next)
+            nb++;
+        if (na != nb)
+            return false;
+        for (const cJSON *x = a->child; x; x = x->next) {
+            const cJSON *y = cj(spp_json_get(sj(b), x->string));
+            if (!y || !equal_depth(x, y, depth + 1))
+                return false;
+        }
+        return true;
+    }
+    case SPP_JSON_INVALID:
+        break;
+    }
+    return false;
+}
+
+bool spp_json_equal(const struct spp_json *a, const struct spp_json *b)
+{
+    if (!a || !b)
+        return false;
+    return equal_depth(cj(a), cj(b), 0);
+}
+
+/* ---- building ---------------------------------------------------------- */
+
+struct spp_json *spp_json_new_null(void) { return sjm(cJSON_CreateNull()); }
+struct spp_json *spp_json_new_bool(bool v) { return sjm(cJSON_CreateBool(v)); }
+struct spp_json *spp_json_new_number(double v) { return sjm(cJSON_CreateNumber(v)); }
+struct spp_json *spp_json_new_string(const char *s) { return sjm(cJSON_CreateString(s)); }
+struct spp_json *spp_json_new_array(void) { return sjm(cJSON_CreateArray()); }
+struct spp_json *spp_json_new_object(void) { return sjm(cJSON_CreateObject()); }
+
+struct spp_json *spp_json_new_string_len(const char *s, size_t len)
+{
+    char *tmp = malloc(len + 1);
+    if (!tmp)
+        return NULL;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    struct spp_json *n = sjm(cJSON_CreateString(tmp));
+    free(tmp);
+    return n;
+}
+
+static cJSON *clone_depth(const cJSON *n, size_t depth)
+{
+    if (depth > SPP_JSON_DEFAULT_MAX_DEPTH)
+        return NULL;
+    if (!cJSON_IsArray(n) && !cJSON_IsObject(n))
+        return cJSON_Duplicate(n, false);
+    cJSON *copy = cJSON_IsArray(n) ? cJSON_CreateArray() : cJSON_CreateObject();
+    if (!copy)
+        return NULL;
+    for (const cJSON *c = n->child; c; c = c->next) {
+        cJSON *cc = clone_depth(c, depth + 1);
+        if (!cc) {
+            cJSON_Delete(copy);
+            return NULL;
+        }
+        if (cJSON_IsArray(n)) {
+            cJSON_AddItemToArray(copy, cc);
+        } else if (!cJSON_AddItemToObject(copy, c->string ? c->string : "", cc)) {
+            cJSON_Delete(cc);
+            cJSON_Delete(copy);
+            return NULL;
+        }
+    }
+    return copy;
+}
+
+struct spp_json *spp_json_clone(const struct spp_json *n)
+{
+    return n ? sjm(clone_depth(cj(n), 0)) : NULL;
+}
+
+enum spp_code spp_json_append(struct spp_json *arr, struct spp_json *v)
+{
+    if (!arr || !v || !cJSON_IsArray(cjm(arr))) {
+        cJSON_Delete(cjm(v));
+        return v ? SPP_EINVAL : SPP_ENOMEM;
+    }
+    if (!cJSON_AddItemToArray(cjm(arr), cjm(v))) {
+        cJSON_Delete(cjm(v));
+        return SPP_ENOMEM;
+    }
+    return SPP_OK;
+}
+
+enum spp_code spp_json_set(struct spp_json *obj, const char *key, struct spp_json *v)
+{
+    if (!obj || !v || !key || !cJSON_IsObject(cjm(obj))) {
+        cJSON_Delete(cjm(v));
+        return v ? SPP_EINVAL : SPP_ENOMEM;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(cjm(obj), key)) {
+        if (!cJSON_ReplaceItemInObjectCaseSensitive(cjm(obj), key, cjm(v))) {
+            cJSON_Delete(cjm(v));
+            return SPP_ENOMEM;
+        }
+        return SPP_OK;
+    }
+    if (!cJSON_AddItemToObject(cjm(obj), key, cjm(v))) {
+        cJSON_Delete(cjm(v));
+        return SPP_ENOMEM;
+    }
+    return SPP_OK;
+}
+
+bool spp_json_remove(struct spp_json *obj, const char *key)
+{
+    if (!obj || !key || !cJSON_IsObject(cjm(obj)))
+        return false;
+    cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(cjm(obj), key);
+    if (!it)
+        return false;
+    cJSON_Delete(it);
+    return true;
+}
+
+struct spp_json *spp_json_get_mut(struct spp_json *obj, const char *key)
+{
+    if (!obj || !key || !cJSON_IsObject(cjm(obj)))
+        return NULL;
+    return sjm(cJSON_GetObjectItemCaseSensitive(cjm(obj), key));
+}
+
+struct spp_json *spp_json_at_mut(struct spp_json *arr, size_t index)
+{
+    if (!arr || !cJSON_IsArray(cjm(arr)) || index > INT32_MAX)
+        return NULL;
+    return sjm(cJSON_GetArrayItem(cjm(arr), (int)index));
+}
+
+void spp_json_free(struct spp_json *n) { cJSON_Delete(cjm(n)); }
+
+static size_t depth_of(const cJSON *n, size_t depth, size_t limit)
+{
+    if (depth > limit)
+        return depth;
+    size_t max = depth;
+    for (const cJSON *c = (cJSON_IsArray(n) || cJSON_IsObject(n)) ? n->child : NULL; c;
+         c = c->next) {
+        size_t d = depth_of(c, depth + 1, limit);
+        if (d > max)
+            max = d;
+        if (max > limit)
+            break;
+    }
+    return max;
+}
+
+char *spp_json_print(const struct spp_json *n, bool pretty, size_t *len)
+{
+    if (!n || depth_of(cj(n), 0, SPP_JSON_DEFAULT_MAX_DEPTH) > SPP_JSON_DEFAULT_MAX_DEPTH)
+        return NULL;
+    char *s = pretty ? cJSON_Print(cj(n)) : cJSON_PrintUnformatted(cj(n));
+    if (s && len)
+        *len = strlen(s);
+    return s;
+}
+
+/* ---- mutation support (added for harness/mutate.c) ---------------------
+ *
+ * cJSON keeps children in a list where parent->child is the first, first->prev
+ * is the last and last->next is NULL; the swap below keeps that shape. Keys
+ * move with their place: a swapped-in node takes the old node's key string
+ * (no allocation), and whatever leaves a parent leaves without a key.
+ */
+
+struct spp_json *spp_json_first_mut(struct spp_json *n)
+{
+    if (!n || !(cJSON_IsArray(cjm(n)) || cJSON_IsObject(cjm(n))))
+        return NULL;
+    return sjm(cjm(n)->child);
+}
+
+struct spp_json *spp_json_next_mut(struct spp_json *n) { return n ? sjm(cjm(n)->next) : NULL; }
+
+enum spp_code spp_json_add_duplicate(struct spp_json *obj, const char *key, struct spp_json *v)
+{
+    if (!obj || !v || !key || !cJSON_IsObject(cjm(obj))) {
+        cJSON_Delete(cjm(v));
+        return v ? SPP_EINVAL : SPP_ENOMEM;
+    }
+    if (!cJSON_AddItemToObject(cjm(obj), key, cjm(v))) {
+        cJSON_Delete(cjm(v));
+        return SPP_ENOMEM;
+    }
+    return SPP_OK;
+}
+
+static bool is_child_of(const cJSON *parent, const cJSON *child)
+{
+    if (!parent || !child || !(cJSON_IsArray(parent) || cJSON_IsObject(parent)))
+        return false;
+    for (const cJSON *c = parent->child; c; c = c->next)
+        if (c == child)
+            return true;
+    return false;
+}
+
+static void drop_key(cJSON *n)
+{
+    if (n->string && !(n->type & cJSON_StringIsConst))
+        cJSON_free(n->string);
+    n->string = NULL;
+    n->type &= ~cJSON_StringIsConst;
+}
+
+struct spp_json *spp_json_swap_child(struct spp_json *parent, struct spp_json *child,
+                                     struct spp_json *v)
+{
+    cJSON *p = cjm(parent), *c = cjm(child), *r = cjm(v);
+    if (!r || r == c || !is_child_of(p, c) || r->next || r->prev) {
+        /* A linked v (r->prev set) belongs to another tree: refusing beats corrupting it. */
+        if (r && r != c && !r->next && !r->prev)
+            cJSON_Delete(r);
+        return NULL;
+    }
+    drop_key(r);
+    r->string = c->string;
+    r->type |= c->type & cJSON_StringIsConst;
+    c->string = NULL;
+    c->type &= ~cJSON_StringIsConst;
+    r->next = c->next;
+    r->prev = c->prev;
+    if (r->next)
+        r->next->prev = r;
+    if (p->child == c) {
+        if (c->prev == c)
+            r->prev = r;
+        p->child = r;
+    } else {
+        r->prev->next = r;
+        if (!r->next)
+            p->child->prev = r;
+    }
+    c->next = NULL;
+    c->prev = NULL;
+    return sjm(c);
+}
+
+struct spp_json *spp_json_detach_child(struct spp_json *parent, struct spp_json *child)
+{
+    if (!is_child_of(cjm(parent), cjm(child)))
+        return NULL;
+    cJSON *c = cJSON_DetachItemViaPointer(cjm(parent), cjm(child));
+    if (c)
+        drop_key(c);
+    return sjm(c);
+}
