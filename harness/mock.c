@@ -720,8 +720,10 @@ static enum MHD_Result finish(struct spp_mock *m, struct MHD_Connection *c, stru
             ret = send_message(m, c, r, MHD_HTTP_BAD_REQUEST, msg, "body", NULL);
             goto out;
         }
-        body = spp_json_doc_root(doc);
-        if (doc && spp_json_kind(body) != SPP_JSON_OBJECT && !lenient) {
+        /* Lenient (accept-invalid) still applies nothing from a body that breaks the JSON
+         * policy: invalid UTF-8 or a cut string echoed back would be a second defect. */
+        body = nissues ? NULL : spp_json_doc_root(doc);
+        if (doc && !nissues && spp_json_kind(body) != SPP_JSON_OBJECT && !lenient) {
             ret = send_message(m, c, r, MHD_HTTP_BAD_REQUEST,
                                "The request body must be a JSON object.", "body", NULL);
             goto out;
