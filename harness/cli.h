@@ -27,8 +27,10 @@ struct spp_cmd {
 };
 
 extern const struct spp_cmd spp_cmd_check;
+extern const struct spp_cmd spp_cmd_replay;
 extern const struct spp_cmd spp_cmd_validate;
 extern const struct spp_cmd spp_cmd_mock;
+extern const struct spp_cmd spp_cmd_report;
 
 /*
  * The folder of the bundled contracts: $SPP_CONTRACTS_DIR when set, else the

@@ -7,7 +7,6 @@
  * outcome to the exit status. SIGINT/SIGTERM set a flag the engine polls, so
  * an interrupted run still restores the ticket and writes its report.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -134,34 +133,6 @@ static bool set_checks(bool enabled[SPP_CHECK_COUNT], const char *list, bool val
         enabled[id] = value;
     }
     return true;
-}
-
-/* A contract for version v beside the default one: any *.openapi.json whose info.version is v. */
-static struct spp_contract *contract_for(const char *dir, const char *version,
-                                         const struct spp_contract_options *co)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return NULL;
-    struct spp_contract *found = NULL;
-    struct dirent *de;
-    while (!found && (de = readdir(d)) != NULL) {
-        size_t n = strlen(de->d_name);
-        if (n < 13 || strcmp(de->d_name + n - 13, ".openapi.json") != 0)
-            continue;
-        char path[4096];
-        int w = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        if (w < 0 || (size_t)w >= sizeof(path))
-            continue;
-        struct spp_contract *c = NULL;
-        if (spp_contract_load(path, co, &c, NULL) == SPP_OK &&
-            strcmp(spp_contract_version(c), version) == 0)
-            found = c;
-        else
-            spp_contract_free(c);
-    }
-    closedir(d);
-    return found;
 }
 
 struct progress {
@@ -395,7 +366,8 @@ static int run(int argc, char **argv)
             bool same = spp_headers_parse_api_version(have, strlen(have), &b, NULL, NULL) ==
                             SPP_OK &&
                         a == b;
-            struct spp_contract *vc = same ? NULL : contract_for(dirbuf, versions[i], &co);
+            struct spp_contract *vc =
+                same ? NULL : spp_contract_find_version(dirbuf, versions[i], &co);
             contracts[i + 1] = vc;
             ev[i] = (struct spp_engine_version){versions[i], vc ? vc : contracts[0],
                                                 !same && !vc};

@@ -3,6 +3,10 @@
  */
 #include "contract.h"
 
+#include "headers.h"
+
+#include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,4 +114,50 @@ enum spp_code spp_contract_schema(struct spp_contract *c, const char *name,
     if (!spp_json_pointer_push(ptr, sizeof(ptr), name))
         return spp_err_set(err, SPP_EINVAL, "schema name too long");
     return spp_schema_at(c->schemas, ptr, out, err);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The version as a comparable yyyymmdd date (both spellings); 0 when it is not one. */
+static uint32_t version_date(const char *v)
+{
+    uint32_t d = 0;
+    return v && spp_headers_parse_api_version(v, strlen(v), &d, NULL, NULL) == SPP_OK ? d : 0;
+}
+
+struct spp_contract *spp_contract_find_version(const char *dir, const char *version,
+                                               const struct spp_contract_options *opt)
+{
+    uint32_t want = version_date(version);
+    DIR *d = want ? opendir(dir) : NULL;
+    if (!d)
+        return NULL;
+    char *names[256];
+    size_t n = 0;
+    struct dirent *de;
+    while (n < sizeof(names) / sizeof(names[0]) && (de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len > 13 && strcmp(de->d_name + len - 13, ".openapi.json") == 0 &&
+            (names[n] = strdup(de->d_name)) != NULL)
+            n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof(names[0]), name_cmp);
+    struct spp_contract *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        int w = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        struct spp_contract *c = NULL;
+        if (!found && w > 0 && (size_t)w < sizeof(path) &&
+            spp_contract_load(path, opt, &c, NULL) == SPP_OK &&
+            version_date(spp_contract_version(c)) == want)
+            found = c;
+        else
+            spp_contract_free(c);
+        free(names[i]);
+    }
+    return found;
 }

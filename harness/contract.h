@@ -37,6 +37,13 @@ enum spp_code spp_contract_load(const char *path, const struct spp_contract_opti
                                 struct spp_contract **out, struct spp_err *err);
 void spp_contract_free(struct spp_contract *c);
 
+/*
+ * The contract for API version `version` in folder dir: the first *.openapi.json
+ * (in name order) whose info.version is that date (either form); NULL when none.
+ */
+struct spp_contract *spp_contract_find_version(const char *dir, const char *version,
+                                               const struct spp_contract_options *opt);
+
 /* The document's info.version ("2024-03-05"); "" when absent. Borrowed. */
 const char *spp_contract_version(const struct spp_contract *c);
 /* The path it was loaded from. Borrowed. */

@@ -248,6 +248,8 @@ static char *save_case(struct run *r, enum spp_check_id id, const char *message,
     put_clean(r, o, "label", c->label); /* a mutation label may quote odd bytes */
     put_str(o, "expect", expect_name(c->expect));
     spp_json_set(o, "schema_valid_body", spp_json_new_bool(c->schema_valid));
+    spp_json_set(o, "stateful", spp_json_new_bool(c->stateful));
+    spp_json_set(o, "may_normalise", spp_json_new_bool(c->may_normalise));
     put_str(o, "api_version", r->ver->requested);
     if (loc && loc->instance_location) {
         /* A location may hold a hostile answer's key: redacted and valid UTF-8 like the rest. */
@@ -797,10 +799,13 @@ static bool restore(struct run *r, char *msg, size_t cap)
     return ok;
 }
 
-enum spp_code spp_engine_run(const struct spp_engine_config *cfg, struct spp_report *report,
-                             enum spp_engine_outcome *outcome, size_t *requests,
-                             struct spp_err *err)
+/* The client, URLs and auth headers of a run; nothing is sent. */
+static enum spp_code run_setup(struct run *r, const struct spp_engine_config *cfg,
+                               struct spp_report *report, struct spp_err *err)
 {
+    memset(r, 0, sizeof(*r));
+    r->cfg = cfg;
+    r->report = report;
     struct spp_http_options ho;
     spp_http_options_init(&ho);
     ho.timeout_ms = cfg->timeout_ms;
@@ -810,39 +815,71 @@ enum spp_code spp_engine_run(const struct spp_engine_config *cfg, struct spp_rep
     ho.insecure = cfg->insecure;
     ho.rate = cfg->rate;
     ho.concurrency = cfg->concurrency;
-    struct run r = {.cfg = cfg, .report = report};
-    enum spp_code rc = spp_http_new(&ho, &r.http, err);
+    enum spp_code rc = spp_http_new(&ho, &r->http, err);
     if (rc != SPP_OK)
         return rc;
-    url_for(r.url, sizeof(r.url), cfg->base_url, cfg->ticket);
+    url_for(r->url, sizeof(r->url), cfg->base_url, cfg->ticket);
     char unknown[64];
     snprintf(unknown, sizeof(unknown), "SPPNOTFOUND%016llx", (unsigned long long)cfg->seed);
-    url_for(r.unknown_url, sizeof(r.unknown_url), cfg->base_url, unknown);
-    snprintf(r.auth_ok, sizeof(r.auth_ok), "Authorization: Bearer %s", cfg->token ? cfg->token : "");
-    snprintf(r.auth_wrong, sizeof(r.auth_wrong), "Authorization: Bearer spp-wrong-%016llx",
+    url_for(r->unknown_url, sizeof(r->unknown_url), cfg->base_url, unknown);
+    snprintf(r->auth_ok, sizeof(r->auth_ok), "Authorization: Bearer %s",
+             cfg->token ? cfg->token : "");
+    snprintf(r->auth_wrong, sizeof(r->auth_wrong), "Authorization: Bearer spp-wrong-%016llx",
              (unsigned long long)(cfg->seed * 0x2545F4914F6CDD1Dull));
+    return SPP_OK;
+}
 
+/* Opens the report section of version i and readies the judges for its contract. */
+static enum spp_code begin_version(struct run *r, size_t i, struct spp_err *err)
+{
+    const struct spp_engine_config *cfg = r->cfg;
+    r->ver = &cfg->versions[i];
+    r->v = spp_report_begin_version(r->report, r->ver->requested,
+                                    spp_contract_path(r->ver->contract),
+                                    spp_contract_version(r->ver->contract),
+                                    r->ver->default_contract);
+    spp_report_compliance_init(r->report, r->v, spp_contract_doc(r->ver->contract));
+    if (!cfg->status_map)
+        spp_report_note(r->report, r->v, SPP_CHECK_UPDATE_APPLIED,
+                        "status not judged: no --status-map");
+    memcpy(r->judge.enabled, cfg->enabled, sizeof(r->judge.enabled));
+    r->judge.max_response_ms = cfg->max_response_ms;
+    r->judge.schema = spp_contract_schemas(r->ver->contract);
+    if (spp_contract_schema(r->ver->contract, "TicketResource", &r->judge.ticket_node, err) !=
+            SPP_OK ||
+        spp_contract_schema(r->ver->contract, "SaveTicketRequest", &r->request_node, err) !=
+            SPP_OK)
+        return err ? err->code : SPP_ECONTRACT;
+    return SPP_OK;
+}
+
+/* Puts the ticket back (when it was seen), closes the report and frees the run. */
+static void run_finish(struct run *r, enum spp_engine_outcome outcome, size_t *requests)
+{
+    char msg[256] = "";
+    enum spp_restore restored = SPP_RESTORE_NOT_ATTEMPTED;
+    if (r->original && r->ver)
+        restored = restore(r, msg, sizeof(msg)) ? SPP_RESTORE_OK : SPP_RESTORE_FAILED;
+    spp_report_finish(r->report, r->total, restored, msg[0] ? msg : NULL,
+                      outcome == SPP_ENGINE_INTERRUPTED, NULL);
+    *requests = r->total;
+    spp_json_free(r->state);
+    spp_json_free(r->original);
+    spp_http_free(r->http);
+}
+
+enum spp_code spp_engine_run(const struct spp_engine_config *cfg, struct spp_report *report,
+                             enum spp_engine_outcome *outcome, size_t *requests,
+                             struct spp_err *err)
+{
+    struct run r;
+    enum spp_code rc = run_setup(&r, cfg, report, err);
+    if (rc != SPP_OK)
+        return rc;
     *outcome = SPP_ENGINE_DONE;
     for (size_t i = 0; i < cfg->nversions && !cancelled(&r); i++) {
-        r.ver = &cfg->versions[i];
-        r.v = spp_report_begin_version(report, r.ver->requested,
-                                       spp_contract_path(r.ver->contract),
-                                       spp_contract_version(r.ver->contract),
-                                       r.ver->default_contract);
-        spp_report_compliance_init(report, r.v, spp_contract_doc(r.ver->contract));
-        if (!cfg->status_map)
-            spp_report_note(report, r.v, SPP_CHECK_UPDATE_APPLIED,
-                            "status not judged: no --status-map");
-        memcpy(r.judge.enabled, cfg->enabled, sizeof(r.judge.enabled));
-        r.judge.max_response_ms = cfg->max_response_ms;
-        r.judge.schema = spp_contract_schemas(r.ver->contract);
-        if (spp_contract_schema(r.ver->contract, "TicketResource", &r.judge.ticket_node, err) !=
-                SPP_OK ||
-            spp_contract_schema(r.ver->contract, "SaveTicketRequest", &r.request_node, err) !=
-                SPP_OK) {
-            rc = err ? err->code : SPP_ECONTRACT;
+        if ((rc = begin_version(&r, i, err)) != SPP_OK)
             break;
-        }
         run_version(&r, cfg->seed);
         if (!r.any_answer) {
             *outcome = SPP_ENGINE_UNREACHABLE;
@@ -851,15 +888,28 @@ enum spp_code spp_engine_run(const struct spp_engine_config *cfg, struct spp_rep
     }
     if (cancelled(&r) && *outcome == SPP_ENGINE_DONE)
         *outcome = SPP_ENGINE_INTERRUPTED;
-    char msg[256] = "";
-    enum spp_restore restored = SPP_RESTORE_NOT_ATTEMPTED;
-    if (r.original && r.ver)
-        restored = restore(&r, msg, sizeof(msg)) ? SPP_RESTORE_OK : SPP_RESTORE_FAILED;
-    spp_report_finish(report, r.total, restored, msg[0] ? msg : NULL,
-                      *outcome == SPP_ENGINE_INTERRUPTED, NULL);
-    *requests = r.total;
-    spp_json_free(r.state);
-    spp_json_free(r.original);
-    spp_http_free(r.http);
+    run_finish(&r, *outcome, requests);
+    return rc;
+}
+
+enum spp_code spp_engine_replay(const struct spp_engine_config *cfg, const struct spp_case *c,
+                                struct spp_report *report, enum spp_engine_outcome *outcome,
+                                size_t *requests, struct spp_err *err)
+{
+    struct run r;
+    enum spp_code rc = run_setup(&r, cfg, report, err);
+    if (rc != SPP_OK)
+        return rc;
+    *outcome = SPP_ENGINE_DONE;
+    if ((rc = begin_version(&r, 0, err)) == SPP_OK) {
+        /* A stateful case is judged against the ticket as it is now: read it first. */
+        if (c->stateful)
+            refresh(&r);
+        if (!c->stateful || r.any_answer)
+            send_one(&r, c, false);
+        if (!r.any_answer)
+            *outcome = SPP_ENGINE_UNREACHABLE;
+    }
+    run_finish(&r, *outcome, requests);
     return rc;
 }

@@ -81,6 +81,18 @@ enum spp_code spp_engine_run(const struct spp_engine_config *cfg, struct spp_rep
                              enum spp_engine_outcome *outcome, size_t *requests,
                              struct spp_err *err);
 
+struct spp_case;
+
+/*
+ * Sends one saved case again (version cfg->versions[0]) and judges the answer
+ * into report, as the run did: a stateful case first re-reads the ticket
+ * (an empty update), and the ticket is put back afterwards. The caller reads
+ * the verdict of the case's check from the report.
+ */
+enum spp_code spp_engine_replay(const struct spp_engine_config *cfg, const struct spp_case *c,
+                                struct spp_report *report, enum spp_engine_outcome *outcome,
+                                size_t *requests, struct spp_err *err);
+
 /* Records drift: every property of instance that schema (a contract schema) does not document. */
 void spp_engine_drift(const struct spp_json *contract_doc, const struct spp_json *schema,
                       const struct spp_json *instance, struct spp_report *report, size_t v);

@@ -14,8 +14,10 @@
 
 static const struct spp_cmd *const commands[] = {
     &spp_cmd_check,
+    &spp_cmd_replay,
     &spp_cmd_validate,
     &spp_cmd_mock,
+    &spp_cmd_report,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -802,3 +802,25 @@ void spp_report_evaluated(struct spp_report *r, size_t v, char *const *locations
     if (v < r->nversions)
         spp_compliance_evaluated(r->versions[v].compliance, locations, n);
 }
+
+void spp_report_check_counts(const struct spp_report *r, size_t v, enum spp_check_id id,
+                             size_t *passed, size_t *failed, size_t *known)
+{
+    bool ok = v < r->nversions && (unsigned)id < SPP_CHECK_COUNT;
+    if (passed)
+        *passed = ok ? r->versions[v].passed[id] : 0;
+    if (failed)
+        *failed = ok ? r->versions[v].failed[id] : 0;
+    if (known)
+        *known = ok ? r->versions[v].known[id] : 0;
+}
+
+const char *spp_report_first_failure(const struct spp_report *r, size_t v, enum spp_check_id id)
+{
+    if (v >= r->nversions)
+        return NULL;
+    for (size_t i = 0; i < r->versions[v].nfailures; i++)
+        if (r->versions[v].failures[i].check == id)
+            return r->versions[v].failures[i].message;
+    return NULL;
+}

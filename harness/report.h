@@ -100,6 +100,12 @@ void spp_report_evaluated(struct spp_report *r, size_t v, char *const *locations
 void spp_report_finish(struct spp_report *r, size_t requests, enum spp_restore restored,
                        const char *restore_message, bool interrupted, const char *fatal);
 
+/* The counts of one check in version v (any pointer may be NULL). */
+void spp_report_check_counts(const struct spp_report *r, size_t v, enum spp_check_id id,
+                             size_t *passed, size_t *failed, size_t *known);
+/* The message of the first failure of check id in version v, or NULL. Borrowed. */
+const char *spp_report_first_failure(const struct spp_report *r, size_t v, enum spp_check_id id);
+
 /* True when some failure is not a known one. */
 bool spp_report_failed(const struct spp_report *r);
 size_t spp_report_failure_count(const struct spp_report *r, size_t *known);

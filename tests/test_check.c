@@ -1381,3 +1381,121 @@ Test(check, rejects_a_base_url_without_a_token)
     const char *args[] = {"--base-url", "http://127.0.0.1:9", "-q", NULL};
     expect_usage(NULL, args, "SPP_TOKEN");
 }
+
+/* ---- replay: one saved case, re-sent ------------------------------------------------------- */
+
+/* Runs `spp-harness replay CASE [--base-url URL]` with the token in its environment. */
+static int run_replay(const char *case_path, const char *base_url, char *out, size_t cap)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd), "SPP_TOKEN='%s' SPP_CONTRACTS_DIR='%s' '%s' replay '%s'%s%s 2>&1",
+             TOKEN, SPP_CONTRACTS_DIR, SPP_HARNESS_BIN, case_path, base_url ? " --base-url " : "",
+             base_url ? base_url : "");
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    cr_assert(!strstr(out, "Sanitizer") && !strstr(out, "runtime error"), "%s", out);
+    cr_assert(!strstr(out, TOKEN), "the token leaked into replay's output");
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The first case file of a run that failed with check `name`. */
+static void first_case(const struct run *r, const char *name, char *path, size_t cap)
+{
+    char dir[400];
+    snprintf(dir, sizeof(dir), "%s/cases", r->rep);
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "no cases folder in %s", r->rep);
+    struct dirent *de;
+    path[0] = '\0';
+    while ((de = readdir(d)) != NULL)
+        if (strstr(de->d_name, name) && (!path[0] || strcmp(de->d_name, path) < 0))
+            snprintf(path, cap, "%s", de->d_name);
+    closedir(d);
+    cr_assert(path[0], "no case file for %s", name);
+    char full[1024];
+    snprintf(full, sizeof(full), "%s/%s", dir, path);
+    snprintf(path, cap, "%s", full);
+}
+
+static void replay_round_trip(const char *fault, const char *check, const char *max_requests)
+{
+    const char *specs[] = {fault};
+    struct spp_mock *bad = start_mock(specs, 1);
+    struct run r;
+    run_init(&r);
+    const char *args[] = {"--base-url", spp_mock_url(bad), "--max-requests", max_requests,
+                          "--timeout", "2", "-q", NULL};
+    run_check(&r, TOKEN, args);
+    cr_assert_eq(r.status, 1, "check with %s: exit %d\n%s", fault, r.status, r.err);
+    char casefile[1024], out[8192];
+    first_case(&r, check, casefile, sizeof(casefile));
+    int st = run_replay(casefile, spp_mock_url(bad), out, sizeof(out));
+    cr_assert_eq(st, 1, "replay against the faulty mock: exit %d\n%s", st, out);
+    cr_assert(strncmp(out, "STILL FAILING: ", 15) == 0 && strstr(out, check), "%s", out);
+    spp_mock_stop(bad);
+    struct spp_mock *good = start_mock(NULL, 0);
+    st = run_replay(casefile, spp_mock_url(good), out, sizeof(out));
+    cr_assert_eq(st, 0, "replay against a conformant mock: exit %d\n%s", st, out);
+    cr_assert(strncmp(out, "FIXED: ", 7) == 0, "%s", out);
+    spp_mock_stop(good);
+    run_free(&r);
+}
+
+Test(replay, says_still_failing_while_a_header_is_missing_and_fixed_once_it_is_back,
+     .init = setup, .fini = teardown, .timeout = 120)
+{
+    replay_round_trip("no-header:X-Api-Identifier", "response_headers_conformance", "20");
+}
+
+Test(replay, judges_a_stateful_case_against_the_ticket_as_it_is_now, .init = setup,
+     .fini = teardown, .timeout = 120)
+{
+    replay_round_trip("no-update:subject", "update_applied", "20");
+}
+
+Test(replay, replays_a_negative_case_with_its_exact_body, .init = setup, .fini = teardown,
+     .timeout = 120)
+{
+    /* Negative cases come after the stateful ones and auth: 50 requests reach them. */
+    replay_round_trip("accept-invalid", "negative_data_rejection", "50");
+}
+
+Test(replay, exits_3_when_the_target_cannot_be_reached, .init = setup, .fini = teardown,
+     .timeout = 120)
+{
+    const char *specs[] = {"status:418"};
+    struct spp_mock *bad = start_mock(specs, 1);
+    struct run r;
+    run_init(&r);
+    const char *args[] = {"--base-url", spp_mock_url(bad), "--max-requests", "5", "-q", NULL};
+    run_check(&r, TOKEN, args);
+    spp_mock_stop(bad);
+    char casefile[1024], out[8192];
+    first_case(&r, "status_code_conformance", casefile, sizeof(casefile));
+    int st = run_replay(casefile, "http://127.0.0.1:1", out, sizeof(out));
+    cr_assert_eq(st, 3, "exit %d\n%s", st, out);
+    cr_assert(strstr(out, "could not be reached") != NULL, "%s", out);
+    run_free(&r);
+}
+
+Test(replay, exits_2_for_a_case_file_it_cannot_use, .init = setup, .fini = teardown)
+{
+    char dir[] = "/tmp/spp-test-replay-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[512], out[4096];
+    snprintf(path, sizeof(path), "%s/case.json", dir);
+    cr_assert(write_text(path, "{\"check\": \"no_such_check\", \"request\": {}}"));
+    int st = run_replay(path, "http://127.0.0.1:1", out, sizeof(out));
+    cr_assert_eq(st, 2, "exit %d\n%s", st, out);
+    cr_assert(strstr(out, "no known \"check\"") != NULL, "%s", out);
+    cr_assert(write_text(path, "{not json"));
+    st = run_replay(path, "http://127.0.0.1:1", out, sizeof(out));
+    cr_assert_eq(st, 2, "exit %d\n%s", st, out);
+    snprintf(path, sizeof(path), "%s/missing.json", dir);
+    st = run_replay(path, NULL, out, sizeof(out));
+    cr_assert_eq(st, 2, "exit %d\n%s", st, out);
+    rm_rf(dir);
+}
