@@ -700,8 +700,18 @@ static bool equal_depth(const cJSON *a, const cJSON *b, size_t depth)
             nb++;
         if (na != nb)
             return false;
+        /* The k-th member named K in a matches the k-th named K in b, so that a document
+         * with duplicate keys equals itself (found by fuzz/fuzz_response). */
         for (const cJSON *x = a->child; x; x = x->next) {
-            const cJSON *y = cj(spp_json_get(sj(b), x->string));
+            if (!x->string)
+                return false;
+            size_t k = 0;
+            for (const cJSON *p = a->child; p != x; p = p->next)
+                k += p->string && strcmp(p->string, x->string) == 0;
+            const cJSON *y = b->child;
+            for (; y; y = y->next)
+                if (y->string && strcmp(y->string, x->string) == 0 && k-- == 0)
+                    break;
             if (!y || !equal_depth(x, y, depth + 1))
                 return false;
         }
@@ -848,11 +858,73 @@ static size_t depth_of(const cJSON *n, size_t depth, size_t limit)
     return max;
 }
 
+/* ---- exact number printing (fix found by fuzz/fuzz_response, issue 6) ------
+ *
+ * cJSON 1.7.15 prints a double with "%1.15g" whenever reading that back gives
+ * a value equal within a relative DBL_EPSILON (its compare_double), which
+ * loses up to one ulp: 9007199254740992 prints as 9.00719925474099e+15
+ * (read back: 9007199254740990) and 0.30000000000000004 as 0.3. When a tree
+ * holds such a number, spp_json_print prints a copy in which each of them is
+ * a raw node holding "%1.17g", which always reads back to the same double.
+ * Trees without one (nearly all) are printed as they are, without a copy.
+ */
+
+static bool number_is_lossy(const cJSON *n)
+{
+    char buf[32];
+    if (!cJSON_IsNumber(n) || !isfinite(n->valuedouble))
+        return false;
+    (void)snprintf(buf, sizeof(buf), "%1.15g", n->valuedouble);
+    return strtod(buf, NULL) != n->valuedouble;
+}
+
+/* Depth is bounded by the caller's depth_of check. */
+static bool has_lossy_number(const cJSON *n)
+{
+    if (number_is_lossy(n))
+        return true;
+    for (const cJSON *c = (cJSON_IsArray(n) || cJSON_IsObject(n)) ? n->child : NULL; c; c = c->next)
+        if (has_lossy_number(c))
+            return true;
+    return false;
+}
+
+/* Turns every lossy number of the (caller-owned copy) n into a raw "%1.17g" node. */
+static bool make_numbers_exact(cJSON *n)
+{
+    if (number_is_lossy(n)) {
+        char buf[32];
+        int len = snprintf(buf, sizeof(buf), "%1.17g", n->valuedouble);
+        if (len < 0 || (size_t)len >= sizeof(buf))
+            return false;
+        n->valuestring = cJSON_malloc((size_t)len + 1);
+        if (!n->valuestring)
+            return false;
+        memcpy(n->valuestring, buf, (size_t)len + 1);
+        n->type = cJSON_Raw; /* cJSON_Delete frees valuestring */
+        return true;
+    }
+    for (cJSON *c = (cJSON_IsArray(n) || cJSON_IsObject(n)) ? n->child : NULL; c; c = c->next)
+        if (!make_numbers_exact(c))
+            return false;
+    return true;
+}
+
 char *spp_json_print(const struct spp_json *n, bool pretty, size_t *len)
 {
     if (!n || depth_of(cj(n), 0, SPP_JSON_DEFAULT_MAX_DEPTH) > SPP_JSON_DEFAULT_MAX_DEPTH)
         return NULL;
-    char *s = pretty ? cJSON_Print(cj(n)) : cJSON_PrintUnformatted(cj(n));
+    cJSON *exact = NULL;
+    if (has_lossy_number(cj(n))) {
+        exact = cJSON_Duplicate(cj(n), true);
+        if (!exact || !make_numbers_exact(exact)) {
+            cJSON_Delete(exact);
+            return NULL;
+        }
+    }
+    const cJSON *what = exact ? exact : cj(n);
+    char *s = pretty ? cJSON_Print(what) : cJSON_PrintUnformatted(what);
+    cJSON_Delete(exact);
     if (s && len)
         *len = strlen(s);
     return s;

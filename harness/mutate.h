@@ -204,7 +204,11 @@ enum spp_code spp_mutate_bytes(const char *in, size_t len, uint64_t seed, size_t
 enum spp_code spp_mutate_crossover_tree(struct spp_json **a, const struct spp_json *b,
                                         struct spp_rng *rng, const struct spp_mutate_options *opt,
                                         struct spp_mutate_result *res, struct spp_err *err);
-/* Bytes form; SPP_ESYNTAX when either input is not JSON. Otherwise as spp_mutate_bytes. */
+/*
+ * Bytes form; SPP_ESYNTAX when either input is not JSON. Otherwise as
+ * spp_mutate_bytes, including its fallback: when no crossover fits max_out,
+ * the result is a shrinking mutation of a (res->records says which).
+ */
 enum spp_code spp_mutate_crossover(const char *a, size_t alen, const char *b, size_t blen,
                                    uint64_t seed, size_t max_out,
                                    const struct spp_mutate_options *opt, char **out,

@@ -174,3 +174,44 @@ Test(json, builds_and_prints_a_tree)
     cr_assert_not(spp_json_remove(o, "n"));
     spp_json_free(o);
 }
+
+/* Found by fuzz/fuzz_response (corpus/fuzz_response/big-integer.json): cJSON's own printer
+ * loses one ulp when "%1.15g" reads back within DBL_EPSILON. */
+Test(json, prints_every_number_so_that_it_reads_back_exactly)
+{
+    const char *cases[] = {"[9007199254740992]", "[0.30000000000000004]",
+                           "{\"a\":{\"b\":[1,-2.5000000000000004,1e300]}}", "[123456789012345678]"};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct spp_json_doc *doc = parse_ok(cases[i]);
+        size_t len = 0;
+        char *text = spp_json_print(spp_json_doc_root(doc), false, &len);
+        cr_assert_not_null(text);
+        struct spp_json_doc *again = parse_ok(text);
+        cr_expect(spp_json_equal(spp_json_doc_root(doc), spp_json_doc_root(again)),
+                  "%s printed as %s", cases[i], text);
+        spp_json_doc_free(again);
+        free(text);
+        spp_json_doc_free(doc);
+    }
+    /* A number that needs no help is printed as before. */
+    struct spp_json_doc *doc = parse_ok("[0.5,12,1e+300]");
+    char *text = spp_json_print(spp_json_doc_root(doc), false, NULL);
+    cr_expect_str_eq(text, "[0.5,12,1e+300]");
+    free(text);
+    spp_json_doc_free(doc);
+}
+
+/* Found with fuzz/fuzz_response (corpus/fuzz_response/duplicate-key-in-form-data.json): an object
+ * with a duplicate key compared unequal to itself, so decode -> encode -> decode looked unstable. */
+Test(json, compares_objects_with_duplicate_keys_member_by_member)
+{
+    struct spp_json_doc *a = parse_ok("{\"k\":1,\"x\":true,\"k\":2}");
+    struct spp_json_doc *same = parse_ok("{\"x\":true,\"k\":1,\"k\":2}");
+    struct spp_json_doc *swapped = parse_ok("{\"k\":2,\"x\":true,\"k\":1}");
+    cr_expect(spp_json_equal(spp_json_doc_root(a), spp_json_doc_root(a)));
+    cr_expect(spp_json_equal(spp_json_doc_root(a), spp_json_doc_root(same)));
+    cr_expect_not(spp_json_equal(spp_json_doc_root(a), spp_json_doc_root(swapped)));
+    spp_json_doc_free(swapped);
+    spp_json_doc_free(same);
+    spp_json_doc_free(a);
+}
