@@ -1,0 +1,83 @@
+/*
+ * fuzz_common — the contract compiled once, invariant failure, statistics.
+ * See fuzz_common.h.
+ */
+#include "fuzz_common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "json.h"
+
+void spp_fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "\n==spp-fuzz== invariant broken at %s:%d: %s\n==spp-fuzz== ", file, line,
+            cond);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+    __builtin_trap();
+}
+
+const struct spp_fuzz_contract *spp_fuzz_contract(void)
+{
+    /* Process-wide on purpose: compiled once, shared by every input of the run. */
+    static struct spp_fuzz_contract c;
+    static bool loaded;
+    struct spp_json_doc *doc = NULL;
+    struct spp_schema_options opt;
+    struct spp_err err;
+    enum spp_code rc;
+
+    if (loaded)
+        return &c;
+    rc = spp_json_parse((const char *)spp_fuzz_contract_json, spp_fuzz_contract_json_len, NULL,
+                        &doc, &err);
+    SPP_FUZZ_CHECK(rc == SPP_OK, "embedded contract: %s", err.msg);
+    spp_schema_options_init(&opt);
+    opt.format_assertion = true;
+    rc = spp_schema_load(spp_json_doc_root(doc), "tickets.openapi.json", &opt, &c.schemas, &err);
+    spp_json_doc_free(doc);
+    SPP_FUZZ_CHECK(rc == SPP_OK, "contract load: %s", err.msg);
+    rc = spp_schema_at(c.schemas, "/components/schemas/TicketResource", &c.ticket, &err);
+    SPP_FUZZ_CHECK(rc == SPP_OK, "TicketResource: %s", err.msg);
+    rc = spp_schema_at(c.schemas, "/components/schemas/SaveTicketRequest", &c.request, &err);
+    SPP_FUZZ_CHECK(rc == SPP_OK, "SaveTicketRequest: %s", err.msg);
+    loaded = true;
+    return &c;
+}
+
+/* Counters for SPP_FUZZ_STATS; process-wide like the contract. */
+static struct {
+    int enabled; /* 0 not asked yet, 1 on, -1 off */
+    unsigned long long inputs, json_ok, schema_ok;
+} stats;
+
+static void stats_print(void)
+{
+    double n = stats.inputs ? (double)stats.inputs : 1.0;
+    fprintf(stderr,
+            "==spp-fuzz-stats== inputs: %llu valid-json: %llu (%.1f%%) schema-valid: %llu "
+            "(%.1f%%)\n",
+            stats.inputs, stats.json_ok, 100.0 * (double)stats.json_ok / n, stats.schema_ok,
+            100.0 * (double)stats.schema_ok / n);
+}
+
+void spp_fuzz_stats_note(bool json_ok, bool schema_ok)
+{
+    if (stats.enabled == 0) {
+        const char *v = getenv("SPP_FUZZ_STATS");
+        stats.enabled = v && *v && *v != '0' ? 1 : -1;
+        if (stats.enabled > 0)
+            atexit(stats_print);
+    }
+    if (stats.enabled < 0)
+        return;
+    stats.inputs++;
+    stats.json_ok += json_ok;
+    stats.schema_ok += schema_ok;
+}
