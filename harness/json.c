@@ -21,16 +21,29 @@
 
 struct spp_json_doc {
     cJSON *root;
-    struct spp_json_issue issues[SPP_JSON_MAX_ISSUES];
+    /* Allocated on the first issue: a clean document (nearly all) costs no 17 KB record. */
+    struct spp_json_issue *issues;
     size_t nissues;
     size_t total_issues;
 };
 
 /* The one place a spp_json is a cJSON; casts away no const but its own. */
-static const cJSON *cj(const struct spp_json *n) { return (const cJSON *)(const void *)n; }
-static cJSON *cjm(struct spp_json *n) { return (cJSON *)(void *)n; }
-static const struct spp_json *sj(const cJSON *n) { return (const struct spp_json *)(const void *)n; }
-static struct spp_json *sjm(cJSON *n) { return (struct spp_json *)(void *)n; }
+static const cJSON *cj(const struct spp_json *n)
+{
+    return (const cJSON *)(const void *)n;
+}
+static cJSON *cjm(struct spp_json *n)
+{
+    return (cJSON *)(void *)n;
+}
+static const struct spp_json *sj(const cJSON *n)
+{
+    return (const struct spp_json *)(const void *)n;
+}
+static struct spp_json *sjm(cJSON *n)
+{
+    return (struct spp_json *)(void *)n;
+}
 
 static const char *const issue_names[] = {
 #define SPP_X_ISSUE(e, name, msg) name,
@@ -63,6 +76,8 @@ static void add_issue(struct spp_json_doc *doc, enum spp_json_issue_kind kind, c
     doc->total_issues++;
     if (doc->nissues >= SPP_JSON_MAX_ISSUES)
         return;
+    if (!doc->issues && !(doc->issues = calloc(SPP_JSON_MAX_ISSUES, sizeof(*doc->issues))))
+        return; /* counted in total_issues, not recorded */
     struct spp_json_issue *is = &doc->issues[doc->nissues++];
     is->kind = kind;
     /* A pointer longer than the record is cut short; the offset still locates it. */
@@ -120,8 +135,8 @@ bool spp_json_pointer_push_index(char *buf, size_t cap, size_t index)
  */
 struct scan_frame {
     bool is_object;
-    size_t index;      /* element index for arrays */
-    size_t key_start;  /* raw key bytes for objects (escapes kept) */
+    size_t index;     /* element index for arrays */
+    size_t key_start; /* raw key bytes for objects (escapes kept) */
     size_t key_len;
 };
 
@@ -240,9 +255,17 @@ static bool utf8_valid(const unsigned char *s, size_t n)
     return true;
 }
 
+/* Any byte >= 0x80? Eight bytes at a time: most strings of an API answer are ASCII. */
 static bool has_high_bytes(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull)
+            return true;
+    }
+    for (; i < n; i++)
         if ((unsigned char)s[i] >= 0x80)
             return true;
     return false;
@@ -251,87 +274,147 @@ static bool has_high_bytes(const char *s, size_t n)
 /* 2^53: from here on a double no longer holds every integer (2^53+1 reads as 2^53). */
 #define SPP_EXACT_INT_LIMIT 9007199254740992.0
 
-struct walk {
-    struct spp_json_doc *doc;
-    char ptr[SPP_JSON_POINTER_MAX * 4];
+/*
+ * The walk keeps a chain of frames on the stack instead of a pointer string:
+ * the JSON Pointer of a node is only spelled out when an issue is found there,
+ * so a clean document (nearly every one) pays nothing for locations.
+ */
+struct frame {
+    const struct frame *up;
+    const char *key; /* member key, or NULL for an array element */
+    size_t index;
 };
 
-static int cmp_str(const void *a, const void *b)
+static void frame_pointer(const struct frame *f, char *out, size_t cap)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const struct frame *chain[CJSON_NESTING_LIMIT + 2];
+    size_t n = 0;
+    for (; f && n < sizeof(chain) / sizeof(chain[0]); f = f->up)
+        chain[n++] = f;
+    out[0] = '\0';
+    while (n-- > 0) {
+        if (chain[n]->key)
+            spp_json_pointer_push(out, cap, chain[n]->key);
+        else
+            spp_json_pointer_push_index(out, cap, chain[n]->index);
+    }
 }
 
-static void check_duplicates(struct walk *w, const cJSON *obj)
+static void issue_at(struct spp_json_doc *doc, enum spp_json_issue_kind kind, const struct frame *f)
+{
+    char ptr[SPP_JSON_POINTER_MAX * 4];
+    frame_pointer(f, ptr, sizeof(ptr));
+    add_issue(doc, kind, ptr, SIZE_MAX);
+}
+
+static uint32_t fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* Objects up to this many members are checked with a table on the stack. */
+#define DUP_STACK_SLOTS 128
+
+/* Duplicate keys through an open-addressing hash table: one hash per key, not k^2 compares. */
+static void check_duplicates(struct spp_json_doc *doc, const cJSON *obj, const struct frame *f)
 {
     size_t n = 0;
     for (const cJSON *c = obj->child; c; c = c->next)
         n++;
     if (n < 2)
         return;
-    if (n <= 16) {
-        for (const cJSON *a = obj->child; a; a = a->next)
-            for (const cJSON *b = a->next; b; b = b->next)
-                if (a->string && b->string && strcmp(a->string, b->string) == 0) {
-                    size_t keep = strlen(w->ptr);
-                    spp_json_pointer_push(w->ptr, sizeof(w->ptr), b->string);
-                    add_issue(w->doc, SPP_JSON_ISSUE_DUPLICATE_KEY, w->ptr, SIZE_MAX);
-                    w->ptr[keep] = '\0';
-                }
-        return;
-    }
-    const char **keys = malloc(n * sizeof(*keys));
-    if (!keys)
+    size_t cap = 4;
+    while (cap < 2 * n)
+        cap *= 2;
+    struct slot {
+        uint32_t hash;
+        const char *key;
+    } stack_slots[DUP_STACK_SLOTS], *slots = stack_slots;
+    if (cap > DUP_STACK_SLOTS && !(slots = calloc(cap, sizeof(*slots))))
         return; /* policy is best effort under memory pressure; the parse stands */
-    size_t k = 0;
-    for (const cJSON *c = obj->child; c; c = c->next)
-        keys[k++] = c->string ? c->string : "";
-    qsort(keys, n, sizeof(*keys), cmp_str);
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(keys[i - 1], keys[i]) == 0 && (i < 2 || strcmp(keys[i - 2], keys[i]) != 0)) {
-            size_t keep = strlen(w->ptr);
-            spp_json_pointer_push(w->ptr, sizeof(w->ptr), keys[i]);
-            add_issue(w->doc, SPP_JSON_ISSUE_DUPLICATE_KEY, w->ptr, SIZE_MAX);
-            w->ptr[keep] = '\0';
+    if (slots == stack_slots)
+        memset(slots, 0, cap * sizeof(*slots));
+    size_t index = 0;
+    for (const cJSON *c = obj->child; c; c = c->next, index++) {
+        const char *key = c->string ? c->string : "";
+        uint32_t h = fnv1a(key);
+        size_t at = h & (cap - 1);
+        bool dup = false;
+        while (slots[at].key) {
+            if (slots[at].hash == h && strcmp(slots[at].key, key) == 0) {
+                dup = true;
+                break;
+            }
+            at = (at + 1) & (cap - 1);
         }
-    free(keys);
+        if (dup) {
+            struct frame cf = {f, key, index};
+            issue_at(doc, SPP_JSON_ISSUE_DUPLICATE_KEY, &cf);
+        } else {
+            slots[at].hash = h;
+            slots[at].key = key;
+        }
+    }
+    if (slots != stack_slots)
+        free(slots);
 }
 
-static void policy_walk(struct walk *w, const cJSON *n)
+static bool text_is_bad_utf8(const char *s)
+{
+    size_t len = strlen(s);
+    return has_high_bytes(s, len) && !utf8_valid((const unsigned char *)s, len);
+}
+
+static void policy_walk(struct spp_json_doc *doc, const cJSON *n, const struct frame *f)
 {
     if (cJSON_IsNumber(n)) {
         double d = n->valuedouble;
         if (isinf(d) || isnan(d))
-            add_issue(w->doc, SPP_JSON_ISSUE_NUMBER_OVERFLOW, w->ptr, SIZE_MAX);
+            issue_at(doc, SPP_JSON_ISSUE_NUMBER_OVERFLOW, f);
         else if (fabs(d) >= SPP_EXACT_INT_LIMIT && floor(d) == d)
-            add_issue(w->doc, SPP_JSON_ISSUE_BIG_INTEGER, w->ptr, SIZE_MAX);
+            issue_at(doc, SPP_JSON_ISSUE_BIG_INTEGER, f);
         return;
     }
     if (cJSON_IsString(n)) {
-        size_t len = strlen(n->valuestring);
-        if (has_high_bytes(n->valuestring, len) &&
-            !utf8_valid((const unsigned char *)n->valuestring, len))
-            add_issue(w->doc, SPP_JSON_ISSUE_INVALID_UTF8, w->ptr, SIZE_MAX);
+        if (text_is_bad_utf8(n->valuestring))
+            issue_at(doc, SPP_JSON_ISSUE_INVALID_UTF8, f);
         return;
     }
-    if (!cJSON_IsArray(n) && !cJSON_IsObject(n))
+    bool object = cJSON_IsObject(n);
+    if (!object && !cJSON_IsArray(n))
         return;
-    if (cJSON_IsObject(n))
-        check_duplicates(w, n);
-    size_t keep = strlen(w->ptr);
+    if (object)
+        check_duplicates(doc, n, f);
     size_t index = 0;
     for (const cJSON *c = n->child; c; c = c->next, index++) {
-        if (cJSON_IsObject(n)) {
-            size_t klen = c->string ? strlen(c->string) : 0;
-            spp_json_pointer_push(w->ptr, sizeof(w->ptr), c->string ? c->string : "");
-            if (c->string && has_high_bytes(c->string, klen) &&
-                !utf8_valid((const unsigned char *)c->string, klen))
-                add_issue(w->doc, SPP_JSON_ISSUE_INVALID_UTF8, w->ptr, SIZE_MAX);
-        } else {
-            spp_json_pointer_push_index(w->ptr, sizeof(w->ptr), index);
-        }
-        policy_walk(w, c);
-        w->ptr[keep] = '\0';
+        struct frame cf = {f, object ? (c->string ? c->string : "") : NULL, index};
+        if (object && text_is_bad_utf8(cf.key))
+            issue_at(doc, SPP_JSON_ISSUE_INVALID_UTF8, &cf);
+        policy_walk(doc, c, &cf);
     }
+}
+
+/*
+ * Whether the byte pre-scan must run: when the document could nest deeper
+ * than the limit (it has more openers than the limit allows) or holds a
+ * "\u0000" escape (only the raw bytes show it). A typical answer has neither,
+ * and is then read once by cJSON and once by the tree walk, not a third time.
+ */
+static bool needs_prescan(const char *buf, size_t len, size_t max_depth)
+{
+    size_t openers = 0;
+    for (size_t i = 0; i < len; i++)
+        openers += (buf[i] == '{') | (buf[i] == '[');
+    if (openers > max_depth)
+        return true;
+    for (const char *p = memchr(buf, '\\', len); p;
+         p = memchr(p + 1, '\\', len - (size_t)(p + 1 - buf)))
+        if ((size_t)(buf + len - p) >= 6 && memcmp(p, "\\u0000", 6) == 0)
+            return true;
+    return false;
 }
 
 /* ---- parse ------------------------------------------------------------ */
@@ -359,8 +442,11 @@ enum spp_code spp_json_parse(const char *buf, size_t len, const struct spp_json_
     struct spp_json_doc *doc = calloc(1, sizeof(*doc));
     if (!doc)
         return spp_err_set(err, SPP_ENOMEM, "out of memory parsing JSON");
-    enum spp_code rc = prescan(doc, buf ? buf : "", len, eff_depth(lim), err);
+    enum spp_code rc = SPP_OK;
+    if (buf && needs_prescan(buf, len, eff_depth(lim)))
+        rc = prescan(doc, buf, len, eff_depth(lim), err);
     if (rc != SPP_OK) {
+        free(doc->issues);
         free(doc);
         return rc;
     }
@@ -368,6 +454,7 @@ enum spp_code spp_json_parse(const char *buf, size_t len, const struct spp_json_
     doc->root = cJSON_ParseWithLengthOpts(buf ? buf : "", len, &end, false);
     if (!doc->root) {
         size_t off = end && end >= buf ? (size_t)(end - buf) : 0;
+        free(doc->issues);
         free(doc);
         if (len == 0)
             spp_err_set(err, SPP_ESYNTAX, "empty input is not JSON");
@@ -383,6 +470,7 @@ enum spp_code spp_json_parse(const char *buf, size_t len, const struct spp_json_
         char c = buf[i];
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
             cJSON_Delete(doc->root);
+            free(doc->issues);
             free(doc);
             spp_err_set(err, SPP_ESYNTAX, "trailing data after the JSON value at byte %zu", i);
             if (err)
@@ -390,8 +478,7 @@ enum spp_code spp_json_parse(const char *buf, size_t len, const struct spp_json_
             return SPP_ESYNTAX;
         }
     }
-    struct walk w = {.doc = doc};
-    policy_walk(&w, doc->root);
+    policy_walk(doc, doc->root, NULL);
     *out = doc;
     return SPP_OK;
 }
@@ -478,6 +565,7 @@ void spp_json_doc_free(struct spp_json_doc *doc)
     if (!doc)
         return;
     cJSON_Delete(doc->root);
+    free(doc->issues);
     free(doc);
 }
 
@@ -552,7 +640,10 @@ const char *spp_json_kind_name(enum spp_json_kind kind)
     return "invalid";
 }
 
-bool spp_json_bool(const struct spp_json *n) { return n && cJSON_IsTrue(cj(n)); }
+bool spp_json_bool(const struct spp_json *n)
+{
+    return n && cJSON_IsTrue(cj(n));
+}
 
 double spp_json_number(const struct spp_json *n)
 {
@@ -596,9 +687,15 @@ const struct spp_json *spp_json_first(const struct spp_json *n)
     return sj(cj(n)->child);
 }
 
-const struct spp_json *spp_json_next(const struct spp_json *n) { return n ? sj(cj(n)->next) : NULL; }
+const struct spp_json *spp_json_next(const struct spp_json *n)
+{
+    return n ? sj(cj(n)->next) : NULL;
+}
 
-const char *spp_json_key(const struct spp_json *n) { return n ? cj(n)->string : NULL; }
+const char *spp_json_key(const struct spp_json *n)
+{
+    return n ? cj(n)->string : NULL;
+}
 
 const struct spp_json *spp_json_get(const struct spp_json *obj, const char *key)
 {
@@ -732,12 +829,30 @@ bool spp_json_equal(const struct spp_json *a, const struct spp_json *b)
 
 /* ---- building ---------------------------------------------------------- */
 
-struct spp_json *spp_json_new_null(void) { return sjm(cJSON_CreateNull()); }
-struct spp_json *spp_json_new_bool(bool v) { return sjm(cJSON_CreateBool(v)); }
-struct spp_json *spp_json_new_number(double v) { return sjm(cJSON_CreateNumber(v)); }
-struct spp_json *spp_json_new_string(const char *s) { return sjm(cJSON_CreateString(s)); }
-struct spp_json *spp_json_new_array(void) { return sjm(cJSON_CreateArray()); }
-struct spp_json *spp_json_new_object(void) { return sjm(cJSON_CreateObject()); }
+struct spp_json *spp_json_new_null(void)
+{
+    return sjm(cJSON_CreateNull());
+}
+struct spp_json *spp_json_new_bool(bool v)
+{
+    return sjm(cJSON_CreateBool(v));
+}
+struct spp_json *spp_json_new_number(double v)
+{
+    return sjm(cJSON_CreateNumber(v));
+}
+struct spp_json *spp_json_new_string(const char *s)
+{
+    return sjm(cJSON_CreateString(s));
+}
+struct spp_json *spp_json_new_array(void)
+{
+    return sjm(cJSON_CreateArray());
+}
+struct spp_json *spp_json_new_object(void)
+{
+    return sjm(cJSON_CreateObject());
+}
 
 struct spp_json *spp_json_new_string_len(const char *s, size_t len)
 {
@@ -840,7 +955,10 @@ struct spp_json *spp_json_at_mut(struct spp_json *arr, size_t index)
     return sjm(cJSON_GetArrayItem(cjm(arr), (int)index));
 }
 
-void spp_json_free(struct spp_json *n) { cJSON_Delete(cjm(n)); }
+void spp_json_free(struct spp_json *n)
+{
+    cJSON_Delete(cjm(n));
+}
 
 static size_t depth_of(const cJSON *n, size_t depth, size_t limit)
 {
@@ -945,7 +1063,10 @@ struct spp_json *spp_json_first_mut(struct spp_json *n)
     return sjm(cjm(n)->child);
 }
 
-struct spp_json *spp_json_next_mut(struct spp_json *n) { return n ? sjm(cjm(n)->next) : NULL; }
+struct spp_json *spp_json_next_mut(struct spp_json *n)
+{
+    return n ? sjm(cjm(n)->next) : NULL;
+}
 
 enum spp_code spp_json_add_duplicate(struct spp_json *obj, const char *key, struct spp_json *v)
 {

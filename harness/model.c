@@ -259,10 +259,27 @@ static bool dec_string(struct dec *d, const struct spp_json *v, enum spp_model_t
     return true;
 }
 
+/* True when a number inside v overflows a double; v is from a depth-limited parse. */
+static bool has_non_finite(const struct spp_json *v)
+{
+    if (spp_json_kind(v) == SPP_JSON_NUMBER)
+        return !isfinite(spp_json_number(v));
+    for (const struct spp_json *c = spp_json_first(v); c; c = spp_json_next(c))
+        if (has_non_finite(c))
+            return true;
+    return false;
+}
+
 static bool dec_object(struct dec *d, const struct spp_json *v, struct spp_json **out)
 {
     if (spp_json_kind(v) != SPP_JSON_OBJECT) {
         fail(d, SPP_MODEL_DIFF_NONE, "expected object, got %s", kind_of(v));
+        return false;
+    }
+    /* A free-form object is kept as JSON, so 1e999 inside it could not be encoded again
+     * (it would print as null): NON_FINITE, as for typed fields (found by fuzz/fuzz_response). */
+    if (has_non_finite(v)) {
+        fail(d, SPP_MODEL_DIFF_NON_FINITE, "object holds a number that overflows a double");
         return false;
     }
     /* v came from a depth-limited parse, so a failed clone is memory. */

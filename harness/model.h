@@ -89,21 +89,16 @@
  *                 numbers outside [-2^63, 2^63); the schema accepts any
  *                 integer. (Beyond 2^53 both judge the same rounded double.)
  *   NON_FINITE    A number that overflows a double (1e999) is rejected by the
- *                 decoder (it cannot be encoded again); a validator sees a
- *                 number. Also applies to INT fields, where a validator's
- *                 notion of "integer" for infinity is its own.
- *   ARRAY_LIMIT   Arrays longer than SPP_MODEL_MAX_ITEMS are rejected; the
- *                 schema has no maxItems.
- *   STRING_LIMIT  Strings longer than SPP_MODEL_MAX_STRING_BYTES are rejected;
- *                 the schema has no maxLength.
- *   FORMAT        The decoder always asserts "format": "date-time" (RFC 3339);
- *                 a validator that treats format as an annotation (the 2020-12
- *                 default) accepts any string. A validator with format
- *                 assertion on agrees with the decoder (same checker).
- *   DUPLICATE_KEY With duplicate keys (a JSON policy issue) the decoder judges
- *                 the first member of that name only; a validator that walks
- *                 members may judge the others. Either verdict may differ,
- *                 so this one is judged from the document, not the errors.
+ *                 decoder (it cannot be encoded again), also anywhere inside a
+ *                 free-form OBJECT field; a validator sees a number. Also applies to INT fields,
+ * where a validator's notion of "integer" for infinity is its own. ARRAY_LIMIT   Arrays longer than
+ * SPP_MODEL_MAX_ITEMS are rejected; the schema has no maxItems. STRING_LIMIT  Strings longer than
+ * SPP_MODEL_MAX_STRING_BYTES are rejected; the schema has no maxLength. FORMAT        The decoder
+ * always asserts "format": "date-time" (RFC 3339); a validator that treats format as an annotation
+ * (the 2020-12 default) accepts any string. A validator with format assertion on agrees with the
+ * decoder (same checker). DUPLICATE_KEY With duplicate keys (a JSON policy issue) the decoder
+ * judges the first member of that name only; a validator that walks members may judge the others.
+ * Either verdict may differ, so this one is judged from the document, not the errors.
  *
  * Not differences (both sides see the same thing): "\u0000" in a string (cJSON
  * cuts the string there for both; the policy issue reports it), invalid

@@ -70,7 +70,10 @@ void spp_sbuf_add(struct spp_sbuf *b, const char *s, size_t len)
     b->p[b->n] = '\0';
 }
 
-void spp_sbuf_adds(struct spp_sbuf *b, const char *s) { spp_sbuf_add(b, s, strlen(s)); }
+void spp_sbuf_adds(struct spp_sbuf *b, const char *s)
+{
+    spp_sbuf_add(b, s, strlen(s));
+}
 
 void spp_sbuf_add_token(struct spp_sbuf *b, const char *s)
 {
@@ -92,7 +95,10 @@ void spp_sbuf_add_index(struct spp_sbuf *b, size_t i)
     spp_sbuf_add(b, tmp, (size_t)n);
 }
 
-const char *spp_sbuf_str(struct spp_sbuf *b) { return b->p ? b->p : ""; }
+const char *spp_sbuf_str(struct spp_sbuf *b)
+{
+    return b->p ? b->p : "";
+}
 
 void spp_sbuf_free(struct spp_sbuf *b)
 {
@@ -445,22 +451,26 @@ struct walk {
 };
 
 /* Keywords whose value is a schema, a map of schemas or an array of schemas. */
-static const char *const kw_schema[] = {"additionalProperties", "unevaluatedProperties",
-                                        "unevaluatedItems",     "items",
-                                        "contains",             "not",
-                                        "if",                   "then",
-                                        "else",                 "propertyNames",
+static const char *const kw_schema[] = {"additionalProperties",
+                                        "unevaluatedProperties",
+                                        "unevaluatedItems",
+                                        "items",
+                                        "contains",
+                                        "not",
+                                        "if",
+                                        "then",
+                                        "else",
+                                        "propertyNames",
                                         "additionalItems"};
 static const char *const kw_map[] = {"properties", "patternProperties", "dependentSchemas", "$defs",
                                      "definitions"};
 static const char *const kw_array[] = {"allOf", "anyOf", "oneOf", "prefixItems"};
 /* Keywords whose value is data, never a schema. */
-static const char *const kw_data[] = {"enum",     "const",    "default",  "examples", "example",
-                                      "required", "type",     "$comment", "format",   "pattern",
-                                      "$id",      "$anchor",  "$ref",     "$schema",  "title",
-                                      "description", "$vocabulary", "dependentRequired",
-                                      "$dynamicRef", "$dynamicAnchor", "xml", "externalDocs",
-                                      "discriminator"};
+static const char *const kw_data[] = {
+    "enum",        "const",          "default", "examples",     "example",      "required",
+    "type",        "$comment",       "format",  "pattern",      "$id",          "$anchor",
+    "$ref",        "$schema",        "title",   "description",  "$vocabulary",  "dependentRequired",
+    "$dynamicRef", "$dynamicAnchor", "xml",     "externalDocs", "discriminator"};
 
 static bool in_list(const char *k, const char *const *list, size_t n)
 {
@@ -551,8 +561,8 @@ static void walk_schema(struct walk *w, const struct spp_json *j, struct spp_sch
     if (k != SPP_JSON_OBJECT && k != SPP_JSON_BOOL)
         return;
     if (depth > w->s->opt.max_depth) {
-        w->rc = spp_err_set(w->err, SPP_ELIMIT, "schema nested deeper than %zu",
-                            w->s->opt.max_depth);
+        w->rc =
+            spp_err_set(w->err, SPP_ELIMIT, "schema nested deeper than %zu", w->s->opt.max_depth);
         spp_err_where(w->err, spp_sbuf_str(dptr));
         return;
     }
@@ -759,7 +769,8 @@ static struct spp_schema_node *node_for(struct comp *c, const struct spp_json *j
     return n;
 }
 
-/* Finds the info for a JSON node not reached by the walk (an entry point or a pointer into data). */
+/* Finds the info for a JSON node not reached by the walk (an entry point or a pointer into data).
+ */
 static struct spp_schema_info *info_adhoc(struct spp_schema *s, const struct spp_json *j,
                                           struct spp_schema_res *res, const char *ptr)
 {
@@ -971,8 +982,8 @@ static unsigned type_bit(const char *t)
     static const struct {
         const char *name;
         unsigned bit;
-    } tab[] = {{"null", SPP_T_NULL},     {"boolean", SPP_T_BOOL}, {"integer", SPP_T_INT},
-               {"number", SPP_T_NUM},    {"string", SPP_T_STR},   {"array", SPP_T_ARR},
+    } tab[] = {{"null", SPP_T_NULL},  {"boolean", SPP_T_BOOL}, {"integer", SPP_T_INT},
+               {"number", SPP_T_NUM}, {"string", SPP_T_STR},   {"array", SPP_T_ARR},
                {"object", SPP_T_OBJ}};
     for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
         if (t && strcmp(t, tab[i].name) == 0)
@@ -1222,6 +1233,43 @@ static enum spp_code compile_kw(struct comp *c, struct spp_schema_node *n, const
     return rc;
 }
 
+/* Inserts name with its indices (merging with an existing slot of the same name). */
+static void kmap_put(struct spp_schema_node *n, const char *name, int32_t prop, int32_t req)
+{
+    uint32_t h = spp_schema_key_hash(name);
+    size_t at = h & n->kmap_mask;
+    while (n->kmap[at].name && !(n->kmap[at].hash == h && strcmp(n->kmap[at].name, name) == 0))
+        at = (at + 1) & n->kmap_mask;
+    struct spp_schema_keyslot *s = &n->kmap[at];
+    if (!s->name) {
+        *s = (struct spp_schema_keyslot){name, h, -1, -1};
+    }
+    if (prop >= 0)
+        s->prop = prop;
+    if (req >= 0)
+        s->req = req;
+}
+
+/* Builds the key map of a compiled node (load factor at most 1/2). */
+static enum spp_code build_kmap(struct comp *c, struct spp_schema_node *n)
+{
+    size_t want = n->n_props + n->n_required_sorted;
+    if (want == 0 || n->n_props > INT32_MAX || n->n_required_sorted > INT32_MAX)
+        return SPP_OK;
+    size_t slots = 8;
+    while (slots < 2 * want)
+        slots *= 2;
+    n->kmap = calloc(slots, sizeof(*n->kmap));
+    if (!n->kmap)
+        return spp_err_set(c->err, SPP_ENOMEM, "out of memory");
+    n->kmap_mask = slots - 1;
+    for (size_t i = 0; i < n->n_props; i++)
+        kmap_put(n, n->props[i].name, (int32_t)i, -1);
+    for (size_t i = 0; i < n->n_required_sorted; i++)
+        kmap_put(n, n->required_sorted[i], -1, (int32_t)i);
+    return SPP_OK;
+}
+
 static enum spp_code compile_node(struct comp *c, struct spp_schema_node *n)
 {
     n->compiled = true;
@@ -1234,6 +1282,11 @@ static enum spp_code compile_node(struct comp *c, struct spp_schema_node *n)
     if (k != SPP_JSON_OBJECT)
         return schema_err(c, n, NULL, "a schema must be an object or a boolean");
     for (const struct spp_json *m = spp_json_first(n->json); m; m = spp_json_next(m)) {
+        /* A key seen twice (a JSON policy issue) would compile a keyword twice, over the
+         * first one's storage: refuse it (found by fuzz/fuzz_schema). */
+        if (spp_json_get(n->json, spp_json_key(m)) != m)
+            return schema_err(c, n, spp_json_key(m), "keyword \"%s\" appears twice",
+                              spp_json_key(m));
         enum spp_code rc = compile_kw(c, n, spp_json_key(m), m);
         if (rc != SPP_OK)
             return rc;
@@ -1248,7 +1301,7 @@ static enum spp_code compile_node(struct comp *c, struct spp_schema_node *n)
         n->xmax = n->maximum;
     }
     n->has &= 0xFFFFu;
-    return SPP_OK;
+    return build_kmap(c, n);
 }
 
 /* The nodes compiled with no instance progress from n (same instance location). */
@@ -1352,6 +1405,7 @@ static enum spp_code check_cycles(struct comp *c, struct spp_schema_node *start)
 
 static void node_free(struct spp_schema_node *n)
 {
+    free(n->kmap);
     free(n->required);
     free(n->required_sorted);
     free(n->props);

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "json.h"
 #include "pattern.h"
@@ -110,6 +111,28 @@ struct spp_schema_res {
     struct spp_map dyn;
 };
 
+/*
+ * One slot of a node's key map: an object member's name → its "properties"
+ * schema (index into props, -1 none) and its place among the required names
+ * (index into required_sorted, -1 none). One hash and, nearly always, one
+ * strcmp per member instead of two binary searches.
+ */
+struct spp_schema_keyslot {
+    const char *name; /* NULL: empty slot */
+    uint32_t hash;
+    int32_t prop;
+    int32_t req;
+};
+
+/* FNV-1a over a NUL-terminated key; shared by compile (building) and validate (lookup). */
+static inline uint32_t spp_schema_key_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
 struct spp_schema_node {
     const struct spp_json *json;
     const char *abs;   /* "<resource uri>#<pointer in resource>" */
@@ -131,6 +154,8 @@ struct spp_schema_node {
     size_t n_required_sorted;
     struct spp_schema_prop *props; /* sorted by name */
     size_t n_props;
+    struct spp_schema_keyslot *kmap; /* props + required_sorted by name; NULL when neither */
+    size_t kmap_mask;                /* slots - 1 (a power of two minus one) */
     struct spp_schema_pat *pats;
     size_t n_pats;
     struct spp_schema_node *additional;

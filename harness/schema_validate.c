@@ -78,7 +78,10 @@ static void push(struct segs *p, const char *s, size_t idx)
     p->n++;
 }
 
-static void pop(struct segs *p) { p->n--; }
+static void pop(struct segs *p)
+{
+    p->n--;
+}
 
 static void path_str(const struct segs *p, struct spp_sbuf *b, bool star)
 {
@@ -148,8 +151,7 @@ static void verr(struct vctx *c, const struct spp_schema_node *n, const char *kw
     }
     spp_sbuf_adds(&m, msg);
     struct spp_schema_error e = {take(&il), take(&kl), take(&al), take(&m)};
-    if (!e.instance_location || !e.keyword_location || !e.absolute_keyword_location ||
-        !e.message) {
+    if (!e.instance_location || !e.keyword_location || !e.absolute_keyword_location || !e.message) {
         free(e.instance_location);
         free(e.keyword_location);
         free(e.absolute_keyword_location);
@@ -237,11 +239,11 @@ static void record(struct vctx *c, const struct spp_schema_node *n)
     struct spp_schema_result *r = c->res;
     struct spp_sbuf il = {0};
     path_str(&c->ip, &il, true);
-    bool ok = !il.oom &&
-              seen_add(&r->seen_->schemas, &r->evaluated_schemas, &r->n_evaluated_schemas,
-                       n->abs) &&
-              seen_add(&r->seen_->instances, &r->evaluated_instances, &r->n_evaluated_instances,
-                       spp_sbuf_str(&il));
+    bool ok =
+        !il.oom &&
+        seen_add(&r->seen_->schemas, &r->evaluated_schemas, &r->n_evaluated_schemas, n->abs) &&
+        seen_add(&r->seen_->instances, &r->evaluated_instances, &r->n_evaluated_instances,
+                 spp_sbuf_str(&il));
     spp_sbuf_free(&il);
     if (!ok)
         c->oom = c->stop = true;
@@ -405,37 +407,21 @@ static bool find_duplicate(const struct spp_json *arr, size_t n, size_t *a, size
     return found;
 }
 
-/* The index of key in the sorted v, or n when absent. */
-static size_t str_find(const char *const *v, size_t n, const char *key)
+/* The key map slot of key in n, or NULL (see spp_schema_keyslot). */
+static const struct spp_schema_keyslot *key_slot(const struct spp_schema_node *n, const char *key)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(key, v[mid]);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return n;
+    uint32_t h = spp_schema_key_hash(key);
+    for (size_t at = h & n->kmap_mask; n->kmap[at].name; at = (at + 1) & n->kmap_mask)
+        if (n->kmap[at].hash == h && strcmp(n->kmap[at].name, key) == 0)
+            return &n->kmap[at];
+    return NULL;
 }
 
+/* The "properties" schema of key in n, or NULL. Every node with properties has a key map. */
 static const struct spp_schema_node *prop_find(const struct spp_schema_node *n, const char *key)
 {
-    size_t lo = 0, hi = n->n_props;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(key, n->props[mid].name);
-        if (c == 0)
-            return n->props[mid].node;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
+    const struct spp_schema_keyslot *s = n->kmap ? key_slot(n, key) : NULL;
+    return s && s->prop >= 0 ? n->props[s->prop].node : NULL;
 }
 
 static bool pattern_match(struct vctx *c, const struct spp_pattern *p, const char *s, size_t len)
@@ -510,8 +496,8 @@ static bool v_string(struct vctx *c, const struct spp_schema_node *n, const stru
     if (n->has & (SPP_HAS_MINLEN | SPP_HAS_MAXLEN)) {
         size_t cp = utf8_length(s, len);
         if ((n->has & SPP_HAS_MINLEN) && cp < n->min_len) {
-            verr(c, n, "minLength", "string is %zu characters long, shorter than minLength %zu",
-                 cp, n->min_len);
+            verr(c, n, "minLength", "string is %zu characters long, shorter than minLength %zu", cp,
+                 n->min_len);
             FAIL();
         }
         if ((n->has & SPP_HAS_MAXLEN) && cp > n->max_len) {
@@ -675,7 +661,8 @@ static bool v_object(struct vctx *c, const struct spp_schema_node *n, const stru
         else
             memset(small, 0, sizeof(small));
         for (const struct spp_json *m = spp_json_first(x); seen && m; m = spp_json_next(m)) {
-            size_t at = str_find(n->required_sorted, n->n_required_sorted, spp_json_key(m));
+            const struct spp_schema_keyslot *slot = key_slot(n, spp_json_key(m));
+            size_t at = slot && slot->req >= 0 ? (size_t)slot->req : n->n_required_sorted;
             if (at < n->n_required_sorted && !seen[at]) {
                 seen[at] = true;
                 present++;
@@ -725,8 +712,7 @@ static bool v_object(struct vctx *c, const struct spp_schema_node *n, const stru
             if (!matched && n->additional) {
                 if (n->additional->is_bool && !n->additional->bool_value) {
                     verr(c, n, "additionalProperties",
-                         "property \"%.200s\" is not allowed (additionalProperties is false)",
-                         key);
+                         "property \"%.200s\" is not allowed (additionalProperties is false)", key);
                     r = false;
                 } else {
                     r = vchild(c, n->additional, m, NULL, "additionalProperties", NULL, 0, false);
@@ -779,8 +765,7 @@ out:
     return ok;
 }
 
-static const struct spp_schema_node *dynamic_target(struct vctx *c,
-                                                    const struct spp_schema_node *n)
+static const struct spp_schema_node *dynamic_target(struct vctx *c, const struct spp_schema_node *n)
 {
     if (!n->dyn_name)
         return n->dyn_ref;
@@ -797,8 +782,8 @@ static const struct spp_schema_node *dynamic_target(struct vctx *c,
     return n->dyn_ref;
 }
 
-static bool v_applicators(struct vctx *c, const struct spp_schema_node *n,
-                          const struct spp_json *x, struct track *t)
+static bool v_applicators(struct vctx *c, const struct spp_schema_node *n, const struct spp_json *x,
+                          struct track *t)
 {
     bool ok = true;
     if (n->ref && !vchild(c, n->ref, x, t, "$ref", NULL, 0, false))
@@ -825,8 +810,7 @@ static bool v_applicators(struct vctx *c, const struct spp_schema_node *n,
         if (matched) {
             rollback(c, mark0, drop0);
         } else {
-            verr(c, n, "anyOf", "value matches none of the %zu alternatives of anyOf",
-                 n->any_of.n);
+            verr(c, n, "anyOf", "value matches none of the %zu alternatives of anyOf", n->any_of.n);
             FAIL();
         }
     }
@@ -855,8 +839,7 @@ static bool v_applicators(struct vctx *c, const struct spp_schema_node *n,
         }
         free(keep.m);
         if (matched == 0) {
-            verr(c, n, "oneOf", "value matches none of the %zu alternatives of oneOf",
-                 n->one_of.n);
+            verr(c, n, "oneOf", "value matches none of the %zu alternatives of oneOf", n->one_of.n);
             FAIL();
         } else if (matched > 1) {
             rollback(c, mark0, drop0);
@@ -929,7 +912,8 @@ static bool vnode(struct vctx *c, const struct spp_schema_node *n, const struct 
         record(c, n);
     enum spp_json_kind k = spp_json_kind(x);
     struct track local = {0}, *tt = t;
-    bool own = (n->uneval_props && k == SPP_JSON_OBJECT) || (n->uneval_items && k == SPP_JSON_ARRAY);
+    bool own =
+        (n->uneval_props && k == SPP_JSON_OBJECT) || (n->uneval_items && k == SPP_JSON_ARRAY);
     if (own) {
         local.n = spp_json_count(x);
         local.m = calloc(local.n ? local.n : 1, sizeof(bool));

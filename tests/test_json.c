@@ -109,7 +109,8 @@ Test(json, flags_nul_escapes_that_cjson_would_truncate)
 
 Test(json, flags_overflowing_numbers_and_big_integers)
 {
-    struct spp_json_doc *doc = parse_ok("{\"a\":1e999,\"b\":9007199254740993,\"c\":9007199254740991}");
+    struct spp_json_doc *doc =
+        parse_ok("{\"a\":1e999,\"b\":9007199254740993,\"c\":9007199254740991}");
     cr_assert_eq(issue_count(doc, SPP_JSON_ISSUE_NUMBER_OVERFLOW, "/a"), 1);
     cr_assert_eq(issue_count(doc, SPP_JSON_ISSUE_BIG_INTEGER, "/b"), 1);
     cr_assert_eq(issue_count(doc, SPP_JSON_ISSUE_BIG_INTEGER, "/c"), 0);
@@ -202,7 +203,8 @@ Test(json, prints_every_number_so_that_it_reads_back_exactly)
 }
 
 /* Found with fuzz/fuzz_response (corpus/fuzz_response/duplicate-key-in-form-data.json): an object
- * with a duplicate key compared unequal to itself, so decode -> encode -> decode looked unstable. */
+ * with a duplicate key compared unequal to itself, so decode -> encode -> decode looked unstable.
+ */
 Test(json, compares_objects_with_duplicate_keys_member_by_member)
 {
     struct spp_json_doc *a = parse_ok("{\"k\":1,\"x\":true,\"k\":2}");

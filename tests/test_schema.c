@@ -34,7 +34,10 @@ static struct spp_schema *compile_opt(const char *schema, const struct spp_schem
     return s;
 }
 
-static struct spp_schema *compile(const char *schema) { return compile_opt(schema, NULL); }
+static struct spp_schema *compile(const char *schema)
+{
+    return compile_opt(schema, NULL);
+}
 
 /* Validates instance text; checks the full validator and the fast path agree. */
 static enum spp_code check(const struct spp_schema *s, const char *instance,
@@ -234,7 +237,7 @@ Test(schema, numeric_bounds_and_multiple_of_handle_floating_point)
 
 Test(schema, string_length_counts_code_points_not_bytes)
 {
-    cr_expect(valid("{\"maxLength\":1}", "\"\xc3\xa9\""));             /* é: 2 bytes */
+    cr_expect(valid("{\"maxLength\":1}", "\"\xc3\xa9\""));                         /* é: 2 bytes */
     cr_expect(valid("{\"maxLength\":1,\"minLength\":1}", "\"\xf0\x9f\x98\x80\"")); /* U+1F600 */
     cr_expect(!valid("{\"maxLength\":1}", "\"ab\""));
     cr_expect(!valid("{\"minLength\":2}", "\"\xf0\x9f\x98\x80\""));
@@ -332,8 +335,8 @@ Test(schema, unevaluated_items_see_prefix_items_and_contains)
     cr_expect(valid(sch, "[null,\"s\",3]"));
     cr_expect(!valid(sch, "[null,\"s\",3.5]"));
     cr_expect(!valid("{\"unevaluatedItems\":false}", "[1]"));
-    cr_expect(valid("{\"if\":{\"prefixItems\":[{\"const\":1}]},\"unevaluatedItems\":false}",
-                    "[1]"));
+    cr_expect(
+        valid("{\"if\":{\"prefixItems\":[{\"const\":1}]},\"unevaluatedItems\":false}", "[1]"));
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -662,4 +665,25 @@ Test(schema, invalid_arguments_are_rejected)
     spp_schema_free(NULL);
     spp_schema_result_free(NULL);
     spp_schema_registry_free(NULL);
+}
+
+/* Found by fuzz/fuzz_schema (corpus/fuzz_schema/duplicate-pattern-properties.json): a keyword
+ * given twice compiled twice over the first one's storage (heap-buffer-overflow). */
+Test(schema, refuses_a_keyword_given_twice_in_one_schema_object)
+{
+    const char *cases[] = {
+        "{\"patternProperties\":{\"^b\":true},\"x\":1,\"patternProperties\":{\"^b\":true}}",
+        "{\"properties\":{\"a\":true},\"properties\":{\"b\":false}}",
+        "{\"type\":\"object\",\"items\":{\"required\":[\"a\"],\"required\":[\"b\",\"c\"]}}",
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct spp_json_doc *doc = parse(cases[i]);
+        struct spp_schema *s = NULL;
+        struct spp_err err;
+        enum spp_code rc = spp_schema_compile(spp_json_doc_root(doc), "", NULL, &s, &err);
+        cr_expect_eq(rc, SPP_ESCHEMA, "%s: %s", cases[i], spp_code_name(rc));
+        cr_expect(strstr(err.msg, "appears twice") != NULL, "%s: %s", cases[i], err.msg);
+        cr_expect_null(s);
+        spp_json_doc_free(doc);
+    }
 }
