@@ -95,8 +95,7 @@ static void judge_headers(const struct spp_judge_config *cfg, const struct spp_e
 {
     char msg[256];
     if (!ex->api_identifier) {
-        emit(cfg, sink, SPP_CHECK_RESPONSE_HEADERS, false, "X-Api-Identifier header missing",
-             NULL);
+        emit(cfg, sink, SPP_CHECK_RESPONSE_HEADERS, false, "X-Api-Identifier header missing", NULL);
     } else if (!spp_format_is_uuid(ex->api_identifier, strlen(ex->api_identifier))) {
         snprintf(msg, sizeof(msg), "X-Api-Identifier \"%.64s\" is not a UUID", ex->api_identifier);
         emit(cfg, sink, SPP_CHECK_RESPONSE_HEADERS, false, msg, NULL);
@@ -131,8 +130,8 @@ static void judge_schema(const struct spp_judge_config *cfg, const struct spp_ex
         ok = false;
     }
     struct spp_schema_result res;
-    enum spp_code rc = spp_schema_validate(cfg->schema, cfg->ticket_node, spp_json_doc_root(doc),
-                                           &res);
+    enum spp_code rc =
+        spp_schema_validate(cfg->schema, cfg->ticket_node, spp_json_doc_root(doc), &res);
     for (size_t i = 0; i < res.count; i++) {
         const struct spp_schema_error *e = &res.errors[i];
         struct spp_check_location loc = {e->instance_location, e->keyword_location,
@@ -345,8 +344,8 @@ static bool touched_by(const struct spp_json *sent, const char *member)
     static const struct {
         const char *field, *member;
     } map[] = {
-        {"subject", "subject"},     {"tags", "tags"},         {"employees", "employees"},
-        {"order", "order_id"},      {"order", "order"},       {"status", "status"},
+        {"subject", "subject"},   {"tags", "tags"},   {"employees", "employees"},
+        {"order", "order_id"},    {"order", "order"}, {"status", "status"},
         {"metadata", "metadata"},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)

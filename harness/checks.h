@@ -28,29 +28,29 @@
 
 /* id, name, on by default, one line for --list-checks */
 #define SPP_CHECK_LIST(X)                                                                          \
-    X(SPP_CHECK_NOT_A_SERVER_ERROR, "not_a_server_error", true, "no 5xx, for any request")        \
+    X(SPP_CHECK_NOT_A_SERVER_ERROR, "not_a_server_error", true, "no 5xx, for any request")         \
     X(SPP_CHECK_STATUS_CODE, "status_code_conformance", true,                                      \
-      "the status is one the contract documents (200, 400, 401, 404)")                            \
+      "the status is one the contract documents (200, 400, 401, 404)")                             \
     X(SPP_CHECK_CONTENT_TYPE, "content_type_conformance", true,                                    \
-      "200 bodies are application/json (parameters allowed)")                                     \
+      "200 bodies are application/json (parameters allowed)")                                      \
     X(SPP_CHECK_RESPONSE_HEADERS, "response_headers_conformance", true,                            \
-      "X-Api-Identifier (a UUID) and X-Api-Version (a yyyymmdd date) are present on 200")         \
+      "X-Api-Identifier (a UUID) and X-Api-Version (a yyyymmdd date) are present on 200")          \
     X(SPP_CHECK_RESPONSE_SCHEMA, "response_schema_conformance", true,                              \
-      "every 200 body is whole JSON and validates against TicketResource, at every depth")        \
+      "every 200 body is whole JSON and validates against TicketResource, at every depth")         \
     X(SPP_CHECK_NEGATIVE_DATA, "negative_data_rejection", true,                                    \
       "a body that breaks SaveTicketRequest gets 4xx, not 2xx")                                    \
     X(SPP_CHECK_IGNORED_AUTH, "ignored_auth", true,                                                \
-      "no token, a malformed Authorization header or a wrong token gets 401")                     \
+      "no token, a malformed Authorization header or a wrong token gets 401")                      \
     X(SPP_CHECK_NOT_FOUND, "not_found_conformance", true,                                          \
       "a ticket id that does not exist gets 404")                                                  \
     X(SPP_CHECK_UPDATE_APPLIED, "update_applied", true,                                            \
-      "after a 200, the fields sent are in the response (status only with --status-map)")         \
+      "after a 200, the fields sent are in the response (status only with --status-map)")          \
     X(SPP_CHECK_OMITTED_UNCHANGED, "omitted_fields_unchanged", true,                               \
-      "after a 200, fields not sent keep their values at every depth (volatile ones excepted)")   \
+      "after a 200, fields not sent keep their values at every depth (volatile ones excepted)")    \
     X(SPP_CHECK_TRANSPORT, "transport_error", true,                                                \
-      "every request gets a complete answer (no reset, timeout, malformed HTTP, oversize body)")  \
+      "every request gets a complete answer (no reset, timeout, malformed HTTP, oversize body)")   \
     X(SPP_CHECK_POSITIVE_DATA, "positive_data_acceptance", false,                                  \
-      "opt-in: schema-valid bodies get 2xx (real servers add rules the schema does not state)")   \
+      "opt-in: schema-valid bodies get 2xx (real servers add rules the schema does not state)")    \
     X(SPP_CHECK_MAX_RESPONSE_TIME, "max_response_time", false,                                     \
       "opt-in: every answer arrives within --max-response-time (default 2000 ms)")
 

@@ -28,9 +28,9 @@
 #include "report.h"
 #include "sha256.h"
 
-#define MAX_VERSIONS 16
+#define MAX_VERSIONS         16
 #define DEFAULT_MAX_REQUESTS 300
-#define DEFAULT_DURATION_S 120.0
+#define DEFAULT_DURATION_S   120.0
 
 static volatile sig_atomic_t interrupted;
 
@@ -42,40 +42,41 @@ static void on_signal(int sig)
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "usage: spp-harness check [options]\n"
-            "\n"
-            "Tests PUT /api/tickets/{ticket} against the contract: schema of every answer,\n"
-            "status codes, headers, negative data, auth, not-found, update semantics.\n"
-            "Without --base-url the embedded mock is started on 127.0.0.1.\n"
-            "\n"
-            "  --base-url URL          the workspace (https://example.spp.co); token from $SPP_TOKEN\n"
-            "  --token-env NAME        read the token from $NAME instead of $SPP_TOKEN\n"
-            "  --ticket ID             the ticket to update (default E4A269FC)\n"
-            "  --contract FILE         OpenAPI contract (default: the bundled one)\n"
-            "  --api-version V[,V...]  send X-Api-Version and run the plan once per version\n"
-            "  --seed N                the plan's seed (default 1): same seed, same requests\n"
-            "  --report-dir DIR        where report.json and cases/ go (default reports/check-<time>)\n"
-            "  --checks LIST           only these checks (comma-separated; see --list-checks)\n"
-            "  --exclude-checks LIST   all default checks but these\n"
-            "  --list-checks           print the checks and exit\n"
-            "  --max-requests N        per API version (default %d)\n"
-            "  --duration SECONDS      per API version (default %.0f)\n"
-            "  --concurrency N         requests at once for stateless cases (default 1)\n"
-            "  --rate N/s              at most N requests per second (default unlimited)\n"
-            "  --timeout SECONDS       per request (default 10)\n"
-            "  --max-body BYTES        larger answers are cut off and reported (default 8388608)\n"
-            "  --max-response-time MS  threshold of max_response_time (default 2000)\n"
-            "  --insecure              do not verify TLS certificates\n"
-            "  --save-corpus DIR       store each distinct answer (<sha256>.json + .meta.json)\n"
-            "  --known-failures FILE   {\"known_failures\":[{\"key\":..., \"version\":...}]}\n"
-            "  --status-map FILE       {\"1\":\"Open\",...}: lets update_applied judge status\n"
-            "  --volatile LIST         fields that may change on any update (default updated_at)\n"
-            "  -q, --quiet             no progress on stderr\n"
-            "\n"
-            "Exit status: 0 every check passed, 1 a check failed (known failures excepted),\n"
-            "2 usage or contract error, 3 target unreachable or run interrupted.\n",
-            DEFAULT_MAX_REQUESTS, DEFAULT_DURATION_S);
+    fprintf(
+        out,
+        "usage: spp-harness check [options]\n"
+        "\n"
+        "Tests PUT /api/tickets/{ticket} against the contract: schema of every answer,\n"
+        "status codes, headers, negative data, auth, not-found, update semantics.\n"
+        "Without --base-url the embedded mock is started on 127.0.0.1.\n"
+        "\n"
+        "  --base-url URL          the workspace (https://example.spp.co); token from $SPP_TOKEN\n"
+        "  --token-env NAME        read the token from $NAME instead of $SPP_TOKEN\n"
+        "  --ticket ID             the ticket to update (default E4A269FC)\n"
+        "  --contract FILE         OpenAPI contract (default: the bundled one)\n"
+        "  --api-version V[,V...]  send X-Api-Version and run the plan once per version\n"
+        "  --seed N                the plan's seed (default 1): same seed, same requests\n"
+        "  --report-dir DIR        where report.json and cases/ go (default reports/check-<time>)\n"
+        "  --checks LIST           only these checks (comma-separated; see --list-checks)\n"
+        "  --exclude-checks LIST   all default checks but these\n"
+        "  --list-checks           print the checks and exit\n"
+        "  --max-requests N        per API version (default %d)\n"
+        "  --duration SECONDS      per API version (default %.0f)\n"
+        "  --concurrency N         requests at once for stateless cases (default 1)\n"
+        "  --rate N/s              at most N requests per second (default unlimited)\n"
+        "  --timeout SECONDS       per request (default 10)\n"
+        "  --max-body BYTES        larger answers are cut off and reported (default 8388608)\n"
+        "  --max-response-time MS  threshold of max_response_time (default 2000)\n"
+        "  --insecure              do not verify TLS certificates\n"
+        "  --save-corpus DIR       store each distinct answer (<sha256>.json + .meta.json)\n"
+        "  --known-failures FILE   {\"known_failures\":[{\"key\":..., \"version\":...}]}\n"
+        "  --status-map FILE       {\"1\":\"Open\",...}: lets update_applied judge status\n"
+        "  --volatile LIST         fields that may change on any update (default updated_at)\n"
+        "  -q, --quiet             no progress on stderr\n"
+        "\n"
+        "Exit status: 0 every check passed, 1 a check failed (known failures excepted),\n"
+        "2 usage or contract error, 3 target unreachable or run interrupted.\n",
+        DEFAULT_MAX_REQUESTS, DEFAULT_DURATION_S);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -182,9 +183,28 @@ static void list_checks(void)
 static int run(int argc, char **argv)
 {
     enum {
-        O_BASE = 256, O_TOKEN_ENV, O_TICKET, O_CONTRACT, O_VERSION, O_SEED, O_REPORT_DIR,
-        O_CHECKS, O_EXCLUDE, O_LIST, O_MAXREQ, O_DURATION, O_CONC, O_RATE, O_TIMEOUT,
-        O_MAXBODY, O_INSECURE, O_CORPUS, O_KNOWN, O_STATUS_MAP, O_VOLATILE, O_MAXTIME,
+        O_BASE = 256,
+        O_TOKEN_ENV,
+        O_TICKET,
+        O_CONTRACT,
+        O_VERSION,
+        O_SEED,
+        O_REPORT_DIR,
+        O_CHECKS,
+        O_EXCLUDE,
+        O_LIST,
+        O_MAXREQ,
+        O_DURATION,
+        O_CONC,
+        O_RATE,
+        O_TIMEOUT,
+        O_MAXBODY,
+        O_INSECURE,
+        O_CORPUS,
+        O_KNOWN,
+        O_STATUS_MAP,
+        O_VOLATILE,
+        O_MAXTIME,
     };
     static const struct option longopts[] = {
         {"base-url", required_argument, NULL, O_BASE},
@@ -224,21 +244,51 @@ static int run(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "+q", longopts, NULL)) != -1) {
         switch (c) {
-        case O_BASE: base_url = optarg; break;
-        case O_TOKEN_ENV: token_env = optarg; break;
-        case O_TICKET: ticket = optarg; break;
-        case O_CONTRACT: contract_path = optarg; break;
-        case O_VERSION: versions_arg = optarg; break;
-        case O_REPORT_DIR: report_dir = optarg; break;
-        case O_CHECKS: checks_arg = optarg; break;
-        case O_EXCLUDE: exclude_arg = optarg; break;
-        case O_LIST: list_checks(); return SPP_EXIT_OK;
-        case O_INSECURE: insecure = true; break;
-        case O_CORPUS: corpus = optarg; break;
-        case O_KNOWN: known = optarg; break;
-        case O_STATUS_MAP: status_map_path = optarg; break;
-        case O_VOLATILE: volatile_names = optarg; break;
-        case 'q': quiet = true; break;
+        case O_BASE:
+            base_url = optarg;
+            break;
+        case O_TOKEN_ENV:
+            token_env = optarg;
+            break;
+        case O_TICKET:
+            ticket = optarg;
+            break;
+        case O_CONTRACT:
+            contract_path = optarg;
+            break;
+        case O_VERSION:
+            versions_arg = optarg;
+            break;
+        case O_REPORT_DIR:
+            report_dir = optarg;
+            break;
+        case O_CHECKS:
+            checks_arg = optarg;
+            break;
+        case O_EXCLUDE:
+            exclude_arg = optarg;
+            break;
+        case O_LIST:
+            list_checks();
+            return SPP_EXIT_OK;
+        case O_INSECURE:
+            insecure = true;
+            break;
+        case O_CORPUS:
+            corpus = optarg;
+            break;
+        case O_KNOWN:
+            known = optarg;
+            break;
+        case O_STATUS_MAP:
+            status_map_path = optarg;
+            break;
+        case O_VOLATILE:
+            volatile_names = optarg;
+            break;
+        case 'q':
+            quiet = true;
+            break;
         case O_SEED:
             if (!parse_u64(optarg, UINT64_MAX, &seed))
                 return usage_error("--seed needs a non-negative integer, not '%s'", optarg);
@@ -363,14 +413,13 @@ static int run(int argc, char **argv)
             const char *have = spp_contract_version(contracts[0]);
             uint32_t a = 0, b = 0;
             spp_headers_parse_api_version(versions[i], strlen(versions[i]), &a, NULL, NULL);
-            bool same = spp_headers_parse_api_version(have, strlen(have), &b, NULL, NULL) ==
-                            SPP_OK &&
-                        a == b;
+            bool same =
+                spp_headers_parse_api_version(have, strlen(have), &b, NULL, NULL) == SPP_OK &&
+                a == b;
             struct spp_contract *vc =
                 same ? NULL : spp_contract_find_version(dirbuf, versions[i], &co);
             contracts[i + 1] = vc;
-            ev[i] = (struct spp_engine_version){versions[i], vc ? vc : contracts[0],
-                                                !same && !vc};
+            ev[i] = (struct spp_engine_version){versions[i], vc ? vc : contracts[0], !same && !vc};
         }
     }
 
@@ -387,8 +436,8 @@ static int run(int argc, char **argv)
     const char *env = getenv(token_env);
     if (base_url) {
         if (strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0) {
-            status = usage_error("--base-url must start with http:// or https://, not '%s'",
-                                 base_url);
+            status =
+                usage_error("--base-url must start with http:// or https://, not '%s'", base_url);
             goto out;
         }
         if (!env || !*env) {

@@ -80,8 +80,8 @@ static char *unbase64(const char *s, size_t *out_len)
             free(out);
             return NULL;
         }
-        unsigned bits = (unsigned)v[0] << 18 | (unsigned)v[1] << 12 | (unsigned)v[2] << 6 |
-                        (unsigned)v[3];
+        unsigned bits =
+            (unsigned)v[0] << 18 | (unsigned)v[1] << 12 | (unsigned)v[2] << 6 | (unsigned)v[3];
         out[o++] = (char)(bits >> 16);
         if (s[i + 2] != '=')
             out[o++] = (char)(bits >> 8 & 0xFF);

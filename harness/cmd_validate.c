@@ -36,30 +36,31 @@ struct vctx {
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "usage: spp-harness validate [--contract FILE] --schema NAME PATH...\n"
-            "       spp-harness validate --schema-file FILE PATH...\n"
-            "\n"
-            "Validates JSON files (or every *.json under a directory) against a schema.\n"
-            "\n"
-            "  --contract FILE         OpenAPI contract (default: the bundled tickets.openapi.json)\n"
-            "  --schema NAME           component schema of the contract (TicketResource,\n"
-            "                          SaveTicketRequest, Address, ...)\n"
-            "  --schema-file FILE      a plain JSON Schema document instead of a contract\n"
-            "  --no-format-assertion   treat \"format\" as an annotation (asserted by default)\n"
-            "  --max-errors N          errors kept per file (default 100; the rest are counted)\n"
-            "  -v, --verbose           also print valid files\n"
-            "  --json                  print JSON Schema \"basic\" output, one object per file\n"
-            "  -h, --help              this help\n"
-            "\n"
-            "Prints nothing for valid files (unless -v) and one line per error:\n"
-            "  FILE: /order/client/address: missing required property \"postcode\"\n"
-            "Exit status: 0 all valid, 1 some invalid, 2 usage error or unreadable\n"
-            "contract, schema or input file.\n");
+    fprintf(
+        out,
+        "usage: spp-harness validate [--contract FILE] --schema NAME PATH...\n"
+        "       spp-harness validate --schema-file FILE PATH...\n"
+        "\n"
+        "Validates JSON files (or every *.json under a directory) against a schema.\n"
+        "\n"
+        "  --contract FILE         OpenAPI contract (default: the bundled tickets.openapi.json)\n"
+        "  --schema NAME           component schema of the contract (TicketResource,\n"
+        "                          SaveTicketRequest, Address, ...)\n"
+        "  --schema-file FILE      a plain JSON Schema document instead of a contract\n"
+        "  --no-format-assertion   treat \"format\" as an annotation (asserted by default)\n"
+        "  --max-errors N          errors kept per file (default 100; the rest are counted)\n"
+        "  -v, --verbose           also print valid files\n"
+        "  --json                  print JSON Schema \"basic\" output, one object per file\n"
+        "  -h, --help              this help\n"
+        "\n"
+        "Prints nothing for valid files (unless -v) and one line per error:\n"
+        "  FILE: /order/client/address: missing required property \"postcode\"\n"
+        "Exit status: 0 all valid, 1 some invalid, 2 usage error or unreadable\n"
+        "contract, schema or input file.\n");
 }
 
-static struct spp_json *error_json(const char *instance, const char *keyword,
-                                   const char *absolute, const char *message)
+static struct spp_json *error_json(const char *instance, const char *keyword, const char *absolute,
+                                   const char *message)
 {
     struct spp_json *e = spp_json_new_object();
     if (!e)
@@ -123,8 +124,8 @@ static void validate_file(struct vctx *ctx, const char *path)
     size_t nissues = 0, total = 0;
     const struct spp_json_issue *issues = spp_json_doc_issues(doc, &nissues, &total);
     for (size_t i = 0; i < nissues; i++)
-        spp_json_append(errors, error_json(issues[i].pointer, "", "",
-                                           spp_json_issue_message(issues[i].kind)));
+        spp_json_append(
+            errors, error_json(issues[i].pointer, "", "", spp_json_issue_message(issues[i].kind)));
     if (total > nissues) {
         char msg[96];
         snprintf(msg, sizeof(msg), "%zu more JSON policy issues not shown", total - nissues);
@@ -290,10 +291,10 @@ static int run(int argc, char **argv)
     }
     if (schema_file && (schema_name || contract_path))
         return usage_error("--schema-file takes a plain JSON Schema; do not combine it "
-                                 "with --schema or --contract");
+                           "with --schema or --contract");
     if (!schema_file && !schema_name)
         return usage_error("which schema? give --schema NAME (e.g. TicketResource) or "
-                                 "--schema-file FILE");
+                           "--schema-file FILE");
     if (optind >= argc)
         return usage_error("no PATH to validate");
 
@@ -318,7 +319,8 @@ static int run(int argc, char **argv)
         }
         ctx.node = spp_schema_root(ctx.schema);
     } else {
-        if (!contract_path && !(contract_path = spp_cli_default_contract(defpath, sizeof(defpath)))) {
+        if (!contract_path &&
+            !(contract_path = spp_cli_default_contract(defpath, sizeof(defpath)))) {
             fprintf(stderr, "spp-harness validate: the bundled contract was not found; "
                             "give --contract FILE or set SPP_CONTRACTS_DIR\n");
             status = SPP_EXIT_USAGE;
@@ -355,8 +357,7 @@ static int run(int argc, char **argv)
     else if (ctx.invalid)
         status = SPP_EXIT_FINDINGS;
     if (ctx.verbose)
-        fprintf(stderr, "spp-harness validate: %zu file(s), %zu invalid\n", ctx.files,
-                ctx.invalid);
+        fprintf(stderr, "spp-harness validate: %zu file(s), %zu invalid\n", ctx.files, ctx.invalid);
 out:
     spp_json_free(ctx.json_out);
     if (contract)

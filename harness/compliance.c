@@ -221,9 +221,10 @@ struct spp_json *spp_compliance_to_json(const struct spp_compliance *c)
         struct spp_json *o = spp_json_new_object();
         spp_json_set(o, "component", spp_json_new_string_len(row->key, row->split));
         spp_json_set(o, "property", spp_json_new_string(row->key + row->split + 1));
-        spp_json_set(o, "status", spp_json_new_string(row->violated ? "violated"
-                                                      : row->seen   ? "valid"
-                                                                    : "unseen"));
+        spp_json_set(o, "status",
+                     spp_json_new_string(row->violated ? "violated"
+                                         : row->seen   ? "valid"
+                                                       : "unseen"));
         struct spp_json *g = spp_json_new_array();
         for (size_t k = 0; k < row->ngroups; k++)
             spp_json_append(g, spp_json_new_string(row->groups[k]));

@@ -19,7 +19,8 @@
 
 struct spp_compliance;
 
-/* The rows of root_schema ("TicketResource") in contract_doc; NULL when it has none or on ENOMEM. */
+/* The rows of root_schema ("TicketResource") in contract_doc; NULL when it has none or on ENOMEM.
+ */
 struct spp_compliance *spp_compliance_new(const struct spp_json *contract_doc,
                                           const char *root_schema);
 void spp_compliance_free(struct spp_compliance *c);

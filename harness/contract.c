@@ -50,8 +50,8 @@ enum spp_code spp_contract_load(const char *path, const struct spp_contract_opti
     const struct spp_json *root = spp_json_doc_root(c->doc);
     const char *openapi = spp_json_string(spp_json_get(root, "openapi"), NULL);
     if (spp_json_kind(root) != SPP_JSON_OBJECT || !openapi || strncmp(openapi, "3.", 2) != 0) {
-        rc = spp_err_set(err, SPP_ECONTRACT, "%s is not an OpenAPI 3.x document (no \"openapi\": \"3.x\")",
-                         path);
+        rc = spp_err_set(err, SPP_ECONTRACT,
+                         "%s is not an OpenAPI 3.x document (no \"openapi\": \"3.x\")", path);
         goto out;
     }
     const char *version = spp_json_string(spp_json_pointer(root, "/info/version"), NULL);
@@ -88,19 +88,27 @@ void spp_contract_free(struct spp_contract *c)
     free(c);
 }
 
-const char *spp_contract_version(const struct spp_contract *c) { return c->version; }
-const char *spp_contract_path(const struct spp_contract *c) { return c->path; }
+const char *spp_contract_version(const struct spp_contract *c)
+{
+    return c->version;
+}
+const char *spp_contract_path(const struct spp_contract *c)
+{
+    return c->path;
+}
 const struct spp_json *spp_contract_doc(const struct spp_contract *c)
 {
     return spp_json_doc_root(c->doc);
 }
-struct spp_schema *spp_contract_schemas(struct spp_contract *c) { return c->schemas; }
+struct spp_schema *spp_contract_schemas(struct spp_contract *c)
+{
+    return c->schemas;
+}
 
 enum spp_code spp_contract_schema(struct spp_contract *c, const char *name,
                                   const struct spp_schema_node **out, struct spp_err *err)
 {
-    const struct spp_json *schemas =
-        spp_json_pointer(spp_contract_doc(c), "/components/schemas");
+    const struct spp_json *schemas = spp_json_pointer(spp_contract_doc(c), "/components/schemas");
     if (!spp_json_get(schemas, name)) {
         char list[SPP_ERR_MSG_MAX] = "";
         for (const struct spp_json *m = spp_json_first(schemas); m; m = spp_json_next(m)) {

@@ -26,8 +26,8 @@
 #define CASE_BODY_MAX ((size_t)256 * 1024)
 /* Mutated bodies stay small enough for any server's request limit. */
 #define MUTATED_MAX_BYTES ((size_t)64 * 1024)
-#define URL_MAX 2048
-#define HEADER_MAX 512
+#define URL_MAX           2048
+#define HEADER_MAX        512
 /* Schema failures remembered per answer to keep the stateful checks quiet where the schema
  * already spoke; past this many every stateful failure of that answer is held back. */
 #define SCHEMA_MARKS_MAX 32
@@ -283,7 +283,8 @@ static char *save_case(struct run *r, enum spp_check_id id, const char *message,
     size_t len = 0;
     char *text = spp_json_print(o, true, &len);
     spp_json_free(o);
-    if (!text || spp_mkdirs(dir, NULL) != SPP_OK || spp_write_file(path, text, len, NULL) != SPP_OK) {
+    if (!text || spp_mkdirs(dir, NULL) != SPP_OK ||
+        spp_write_file(path, text, len, NULL) != SPP_OK) {
         free(text);
         return NULL;
     }
@@ -595,7 +596,10 @@ static void judge(struct run *r, const struct spp_case *c, const char *url,
 
 /* ---- budget -------------------------------------------------------------- */
 
-static bool cancelled(const struct run *r) { return r->cfg->cancel && *r->cfg->cancel; }
+static bool cancelled(const struct run *r)
+{
+    return r->cfg->cancel && *r->cfg->cancel;
+}
 
 static bool budget_left(const struct run *r)
 {
@@ -700,8 +704,8 @@ static void run_mutated(struct run *r, const struct spp_plan *plan, struct spp_r
             } else if (spp_json_doc_issues(doc, &nissues, NULL), nissues > 0) {
                 c->expect = SPP_EXPECT_NONE; /* duplicate keys and the like: no verdict */
                 c->schema_valid = false;
-            } else if (spp_schema_is_valid(spp_contract_schemas(r->ver->contract),
-                                           r->request_node, spp_json_doc_root(doc))) {
+            } else if (spp_schema_is_valid(spp_contract_schemas(r->ver->contract), r->request_node,
+                                           spp_json_doc_root(doc))) {
                 c->expect = SPP_EXPECT_NONE;
                 c->schema_valid = true;
             } else {
@@ -834,10 +838,9 @@ static enum spp_code begin_version(struct run *r, size_t i, struct spp_err *err)
 {
     const struct spp_engine_config *cfg = r->cfg;
     r->ver = &cfg->versions[i];
-    r->v = spp_report_begin_version(r->report, r->ver->requested,
-                                    spp_contract_path(r->ver->contract),
-                                    spp_contract_version(r->ver->contract),
-                                    r->ver->default_contract);
+    r->v =
+        spp_report_begin_version(r->report, r->ver->requested, spp_contract_path(r->ver->contract),
+                                 spp_contract_version(r->ver->contract), r->ver->default_contract);
     spp_report_compliance_init(r->report, r->v, spp_contract_doc(r->ver->contract));
     if (!cfg->status_map)
         spp_report_note(r->report, r->v, SPP_CHECK_UPDATE_APPLIED,
@@ -847,8 +850,7 @@ static enum spp_code begin_version(struct run *r, size_t i, struct spp_err *err)
     r->judge.schema = spp_contract_schemas(r->ver->contract);
     if (spp_contract_schema(r->ver->contract, "TicketResource", &r->judge.ticket_node, err) !=
             SPP_OK ||
-        spp_contract_schema(r->ver->contract, "SaveTicketRequest", &r->request_node, err) !=
-            SPP_OK)
+        spp_contract_schema(r->ver->contract, "SaveTicketRequest", &r->request_node, err) != SPP_OK)
         return err ? err->code : SPP_ECONTRACT;
     return SPP_OK;
 }

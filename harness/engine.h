@@ -35,9 +35,9 @@
 #include "report.h"
 
 struct spp_engine_version {
-    const char *requested;          /* sent as X-Api-Version; NULL: no header */
-    struct spp_contract *contract;  /* judged against (borrowed) */
-    bool default_contract;          /* no contract for this version: the default one */
+    const char *requested;         /* sent as X-Api-Version; NULL: no header */
+    struct spp_contract *contract; /* judged against (borrowed) */
+    bool default_contract;         /* no contract for this version: the default one */
 };
 
 struct spp_engine_config {
@@ -51,15 +51,15 @@ struct spp_engine_config {
     size_t max_requests; /* per API version, restore excluded */
     double duration_s;   /* per API version; 0: no limit */
     unsigned concurrency;
-    double rate;      /* requests per second; 0: unlimited */
-    long timeout_ms;  /* per request */
-    size_t max_body;  /* bytes */
+    double rate;     /* requests per second; 0: unlimited */
+    long timeout_ms; /* per request */
+    size_t max_body; /* bytes */
     bool insecure;
     double max_response_ms;
-    const char *volatile_names; /* comma-separated; NULL: SPP_DEFAULT_VOLATILE */
+    const char *volatile_names;        /* comma-separated; NULL: SPP_DEFAULT_VOLATILE */
     const struct spp_json *status_map; /* may be NULL */
-    const char *report_dir;  /* case files go to report_dir/cases */
-    const char *save_corpus; /* NULL: off */
+    const char *report_dir;            /* case files go to report_dir/cases */
+    const char *save_corpus;           /* NULL: off */
     volatile sig_atomic_t *cancel;
     void (*progress)(void *ud, const char *version, size_t sent, size_t failures,
                      const char *label);

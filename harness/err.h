@@ -17,20 +17,20 @@
 
 #include <stddef.h>
 
-#define SPP_CODE_LIST(X)                                                                 \
-    X(SPP_OK, "ok")                                                                      \
-    X(SPP_ENOMEM, "out of memory")                                                       \
-    X(SPP_EINVAL, "invalid argument")                                                    \
-    X(SPP_EIO, "input/output error")                                                     \
-    X(SPP_ESYNTAX, "malformed JSON")                                                     \
-    X(SPP_ELIMIT, "a size or depth limit was exceeded")                                  \
-    X(SPP_ESCHEMA, "invalid JSON Schema")                                                \
-    X(SPP_ECONTRACT, "invalid contract")                                                 \
-    X(SPP_ENOTFOUND, "not found")                                                        \
-    X(SPP_EINVALID, "the document does not satisfy the schema")                          \
-    X(SPP_EPOLICY, "the document breaks the JSON policy")                                \
-    X(SPP_ENET, "network error")                                                         \
-    X(SPP_EUSAGE, "usage error")                                                         \
+#define SPP_CODE_LIST(X)                                                                           \
+    X(SPP_OK, "ok")                                                                                \
+    X(SPP_ENOMEM, "out of memory")                                                                 \
+    X(SPP_EINVAL, "invalid argument")                                                              \
+    X(SPP_EIO, "input/output error")                                                               \
+    X(SPP_ESYNTAX, "malformed JSON")                                                               \
+    X(SPP_ELIMIT, "a size or depth limit was exceeded")                                            \
+    X(SPP_ESCHEMA, "invalid JSON Schema")                                                          \
+    X(SPP_ECONTRACT, "invalid contract")                                                           \
+    X(SPP_ENOTFOUND, "not found")                                                                  \
+    X(SPP_EINVALID, "the document does not satisfy the schema")                                    \
+    X(SPP_EPOLICY, "the document breaks the JSON policy")                                          \
+    X(SPP_ENET, "network error")                                                                   \
+    X(SPP_EUSAGE, "usage error")                                                                   \
     X(SPP_EINTR, "interrupted")
 
 enum spp_code {

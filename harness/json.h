@@ -54,11 +54,11 @@ struct spp_json_limits {
     size_t max_depth; /* 0: SPP_JSON_DEFAULT_MAX_DEPTH; never above 1000 */
 };
 
-#define SPP_JSON_ISSUE_LIST(X)                                                           \
-    X(SPP_JSON_ISSUE_DUPLICATE_KEY, "duplicate-key", "duplicate key")                   \
-    X(SPP_JSON_ISSUE_NUL_IN_STRING, "nul-in-string", "\\u0000 inside a string")         \
-    X(SPP_JSON_ISSUE_NUMBER_OVERFLOW, "number-overflow", "number overflows a double")   \
-    X(SPP_JSON_ISSUE_BIG_INTEGER, "big-integer", "integer beyond 2^53")                 \
+#define SPP_JSON_ISSUE_LIST(X)                                                                     \
+    X(SPP_JSON_ISSUE_DUPLICATE_KEY, "duplicate-key", "duplicate key")                              \
+    X(SPP_JSON_ISSUE_NUL_IN_STRING, "nul-in-string", "\\u0000 inside a string")                    \
+    X(SPP_JSON_ISSUE_NUMBER_OVERFLOW, "number-overflow", "number overflows a double")              \
+    X(SPP_JSON_ISSUE_BIG_INTEGER, "big-integer", "integer beyond 2^53")                            \
     X(SPP_JSON_ISSUE_INVALID_UTF8, "invalid-utf8", "invalid UTF-8")
 
 enum spp_json_issue_kind {
@@ -142,7 +142,7 @@ bool spp_json_equal(const struct spp_json *a, const struct spp_json *b);
 struct spp_json *spp_json_new_null(void);
 struct spp_json *spp_json_new_bool(bool v);
 struct spp_json *spp_json_new_number(double v);
-struct spp_json *spp_json_new_string(const char *s);           /* copies s */
+struct spp_json *spp_json_new_string(const char *s);                 /* copies s */
 struct spp_json *spp_json_new_string_len(const char *s, size_t len); /* copies len bytes */
 struct spp_json *spp_json_new_array(void);
 struct spp_json *spp_json_new_object(void);

@@ -13,11 +13,7 @@
 #include "http.h"
 
 static const struct spp_cmd *const commands[] = {
-    &spp_cmd_check,
-    &spp_cmd_replay,
-    &spp_cmd_validate,
-    &spp_cmd_mock,
-    &spp_cmd_report,
+    &spp_cmd_check, &spp_cmd_replay, &spp_cmd_validate, &spp_cmd_mock, &spp_cmd_report,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -38,20 +38,48 @@ static const char ecma_space[] =
 
 /* ECMA-262 General_Category long names (and aliases) → the short names PCRE2 knows. */
 static const char *const gc_names[][2] = {
-    {"Letter", "L"},           {"Cased_Letter", "L&"},        {"LC", "L&"},
-    {"Uppercase_Letter", "Lu"}, {"Lowercase_Letter", "Ll"},   {"Titlecase_Letter", "Lt"},
-    {"Modifier_Letter", "Lm"}, {"Other_Letter", "Lo"},        {"Mark", "M"},
-    {"Combining_Mark", "M"},   {"Nonspacing_Mark", "Mn"},     {"Spacing_Mark", "Mc"},
-    {"Enclosing_Mark", "Me"},  {"Number", "N"},               {"Decimal_Number", "Nd"},
-    {"digit", "Nd"},           {"Letter_Number", "Nl"},       {"Other_Number", "No"},
-    {"Punctuation", "P"},      {"punct", "P"},                {"Connector_Punctuation", "Pc"},
-    {"Dash_Punctuation", "Pd"}, {"Open_Punctuation", "Ps"},   {"Close_Punctuation", "Pe"},
-    {"Initial_Punctuation", "Pi"}, {"Final_Punctuation", "Pf"}, {"Other_Punctuation", "Po"},
-    {"Symbol", "S"},           {"Math_Symbol", "Sm"},         {"Currency_Symbol", "Sc"},
-    {"Modifier_Symbol", "Sk"}, {"Other_Symbol", "So"},        {"Separator", "Z"},
-    {"Space_Separator", "Zs"}, {"Line_Separator", "Zl"},      {"Paragraph_Separator", "Zp"},
-    {"Other", "C"},            {"Control", "Cc"},             {"cntrl", "Cc"},
-    {"Format", "Cf"},          {"Surrogate", "Cs"},           {"Private_Use", "Co"},
+    {"Letter", "L"},
+    {"Cased_Letter", "L&"},
+    {"LC", "L&"},
+    {"Uppercase_Letter", "Lu"},
+    {"Lowercase_Letter", "Ll"},
+    {"Titlecase_Letter", "Lt"},
+    {"Modifier_Letter", "Lm"},
+    {"Other_Letter", "Lo"},
+    {"Mark", "M"},
+    {"Combining_Mark", "M"},
+    {"Nonspacing_Mark", "Mn"},
+    {"Spacing_Mark", "Mc"},
+    {"Enclosing_Mark", "Me"},
+    {"Number", "N"},
+    {"Decimal_Number", "Nd"},
+    {"digit", "Nd"},
+    {"Letter_Number", "Nl"},
+    {"Other_Number", "No"},
+    {"Punctuation", "P"},
+    {"punct", "P"},
+    {"Connector_Punctuation", "Pc"},
+    {"Dash_Punctuation", "Pd"},
+    {"Open_Punctuation", "Ps"},
+    {"Close_Punctuation", "Pe"},
+    {"Initial_Punctuation", "Pi"},
+    {"Final_Punctuation", "Pf"},
+    {"Other_Punctuation", "Po"},
+    {"Symbol", "S"},
+    {"Math_Symbol", "Sm"},
+    {"Currency_Symbol", "Sc"},
+    {"Modifier_Symbol", "Sk"},
+    {"Other_Symbol", "So"},
+    {"Separator", "Z"},
+    {"Space_Separator", "Zs"},
+    {"Line_Separator", "Zl"},
+    {"Paragraph_Separator", "Zp"},
+    {"Other", "C"},
+    {"Control", "Cc"},
+    {"cntrl", "Cc"},
+    {"Format", "Cf"},
+    {"Surrogate", "Cs"},
+    {"Private_Use", "Co"},
     {"Unassigned", "Cn"},
 };
 
@@ -61,8 +89,8 @@ static const char *const gc_names[][2] = {
  */
 static size_t prop_name(const char *name, size_t n, char *out, size_t cap)
 {
-    static const char *const prefixes[] = {"General_Category=", "gc=", "Script=", "sc=",
-                                           "Script_Extensions=", "scx="};
+    static const char *const prefixes[] = {
+        "General_Category=", "gc=", "Script=", "sc=", "Script_Extensions=", "scx="};
     for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
         size_t pl = strlen(prefixes[i]);
         if (n > pl && strncmp(name, prefixes[i], pl) == 0) {
@@ -208,9 +236,9 @@ enum spp_code spp_pattern_compile(const char *src, size_t len, struct spp_patter
     pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
     int ec = 0;
     PCRE2_SIZE eoff = 0;
-    p->code = pcre2_compile((PCRE2_SPTR)tr, PCRE2_ZERO_TERMINATED,
-                            PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY, &ec,
-                            &eoff, cc);
+    p->code =
+        pcre2_compile((PCRE2_SPTR)tr, PCRE2_ZERO_TERMINATED,
+                      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY, &ec, &eoff, cc);
     if (!p->code) {
         PCRE2_UCHAR buf[160];
         if (pcre2_get_error_message(ec, buf, sizeof(buf)) < 0)
@@ -241,7 +269,10 @@ void spp_pattern_free(struct spp_pattern *p)
     free(p);
 }
 
-const char *spp_pattern_source(const struct spp_pattern *p) { return p ? p->source : NULL; }
+const char *spp_pattern_source(const struct spp_pattern *p)
+{
+    return p ? p->source : NULL;
+}
 
 struct spp_pattern_scratch *spp_pattern_scratch_new(void)
 {

@@ -157,8 +157,7 @@ static struct spp_json *order_of(const struct spp_json *ticket)
 }
 
 /* A status id of the map whose name differs from the ticket's, else the first one. */
-static struct spp_json *status_other_than(const struct spp_json *ticket,
-                                          const struct spp_json *map)
+static struct spp_json *status_other_than(const struct spp_json *ticket, const struct spp_json *map)
 {
     const char *current = spp_json_string(spp_json_get(ticket, "status"), NULL);
     const struct spp_json *pick = NULL;
@@ -230,7 +229,13 @@ static void add_boundaries(struct builder *b)
               repeat_string("x", 10000));
     b->may_normalise = false;
     add_field(b, "boundary: non-ASCII subject", SPP_EXPECT_NONE, "subject",
-              spp_json_new_string("\xc3\x9c" "n" "\xc3\xaf" "c" "\xc3\xb6" "d" "\xc3\xa9"
+              spp_json_new_string("\xc3\x9c"
+                                  "n"
+                                  "\xc3\xaf"
+                                  "c"
+                                  "\xc3\xb6"
+                                  "d"
+                                  "\xc3\xa9"
                                   " \xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"));
     add_field(b, "boundary: astral-plane subject", SPP_EXPECT_NONE, "subject",
               spp_json_new_string("\xf0\x9f\x98\x80 \xf0\x9d\x84\x9e"));
@@ -262,9 +267,12 @@ static void add_boundaries(struct builder *b)
               num_array1(9007199254740992.0));
 
     static const char *const orders[][2] = {
-        {"boundary: empty order", ""},           {"boundary: order 0", "0"},
-        {"boundary: order -1", "-1"},            {"boundary: order 2^31", "2147483648"},
-        {"boundary: order 2^53+1", "9007199254740993"}, {"boundary: order not a number", "abc"},
+        {"boundary: empty order", ""},
+        {"boundary: order 0", "0"},
+        {"boundary: order -1", "-1"},
+        {"boundary: order 2^31", "2147483648"},
+        {"boundary: order 2^53+1", "9007199254740993"},
+        {"boundary: order not a number", "abc"},
     };
     for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
         add_field(b, orders[i][0], SPP_EXPECT_NONE, "order", spp_json_new_string(orders[i][1]));

@@ -49,7 +49,7 @@ struct spp_case {
      * server may reject, normalise, trim or clamp it by its own rules, so update_applied
      * does not judge it. omitted_fields_unchanged and the stateless checks still do. */
     bool may_normalise;
-    char *body;          /* exact bytes sent (owned); NULL: no body */
+    char *body; /* exact bytes sent (owned); NULL: no body */
     size_t body_len;
 };
 

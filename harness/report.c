@@ -80,7 +80,10 @@ struct spp_report {
     bool interrupted;
 };
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
 
 struct spp_report *spp_report_new(const char *secret)
 {
@@ -581,7 +584,10 @@ size_t spp_report_failure_count(const struct spp_report *r, size_t *known)
     return failed;
 }
 
-bool spp_report_failed(const struct spp_report *r) { return spp_report_failure_count(r, NULL) > 0; }
+bool spp_report_failed(const struct spp_report *r)
+{
+    return spp_report_failure_count(r, NULL) > 0;
+}
 
 /* ---- JSON ---------------------------------------------------------------- */
 

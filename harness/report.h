@@ -29,9 +29,9 @@
 
 #define SPP_REPORT_FORMAT_VERSION 1
 /* Enough evidence for any real regression; a flood of one defect is summarised by its group. */
-#define SPP_REPORT_MAX_FAILURES 1000
+#define SPP_REPORT_MAX_FAILURES   1000
 #define SPP_REPORT_GROUP_EXAMPLES 3
-#define SPP_REDACTED "[REDACTED]"
+#define SPP_REDACTED              "[REDACTED]"
 
 struct spp_report;
 
@@ -63,7 +63,8 @@ void spp_report_set_enabled(struct spp_report *r, const bool enabled[SPP_CHECK_C
 /* Loads a known-failures file (see README): SPP_EIO / SPP_ESYNTAX / SPP_EINVAL with where. */
 enum spp_code spp_report_load_known(struct spp_report *r, const char *path, struct spp_err *err);
 
-/* Starts the section of one API version (requested may be NULL: no header sent); returns its index. */
+/* Starts the section of one API version (requested may be NULL: no header sent); returns its index.
+ */
 size_t spp_report_begin_version(struct spp_report *r, const char *requested,
                                 const char *contract_file, const char *contract_version,
                                 bool default_contract);
@@ -93,7 +94,8 @@ void spp_report_drift(struct spp_report *r, size_t v, const char *instance_locat
  * Starts the compliance table of version v: a row per property of TicketResource and of
  * every component it reaches in contract_doc. Without it report.json has no "compliance".
  */
-void spp_report_compliance_init(struct spp_report *r, size_t v, const struct spp_json *contract_doc);
+void spp_report_compliance_init(struct spp_report *r, size_t v,
+                                const struct spp_json *contract_doc);
 /* The schema locations the validator evaluated for one answer (marks properties seen). */
 void spp_report_evaluated(struct spp_report *r, size_t v, char *const *locations, size_t n);
 

@@ -117,10 +117,10 @@ void spp_schema_free(struct spp_schema *s);
 
 /* One failure in the JSON Schema "basic" output shape. All strings owned by the result. */
 struct spp_schema_error {
-    char *instance_location;          /* JSON Pointer into the instance ("" is the root) */
-    char *keyword_location;           /* evaluation path, through "$ref"s */
-    char *absolute_keyword_location;  /* "<resource-uri>#<pointer>" of the keyword */
-    char *message;                    /* a sentence for a person */
+    char *instance_location;         /* JSON Pointer into the instance ("" is the root) */
+    char *keyword_location;          /* evaluation path, through "$ref"s */
+    char *absolute_keyword_location; /* "<resource-uri>#<pointer>" of the keyword */
+    char *message;                   /* a sentence for a person */
 };
 
 struct spp_schema_result {

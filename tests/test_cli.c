@@ -171,8 +171,7 @@ Test(validate, prints_basic_output_with_json)
     unlink(path);
     cr_assert_eq(res.status, 1);
     struct spp_json_doc *out = NULL;
-    cr_assert_eq(spp_json_parse(res.out, strlen(res.out), NULL, &out, NULL), SPP_OK, "%s",
-                 res.out);
+    cr_assert_eq(spp_json_parse(res.out, strlen(res.out), NULL, &out, NULL), SPP_OK, "%s", res.out);
     const struct spp_json *e = spp_json_pointer(spp_json_doc_root(out), "/0/errors/0");
     cr_assert_str_eq(spp_json_string(spp_json_get(e, "instanceLocation"), NULL), "/subject");
     const char *abs = spp_json_string(spp_json_get(e, "absoluteKeywordLocation"), NULL);

@@ -30,7 +30,7 @@ static void suite_fini(void)
     spp_http_global_cleanup();
 }
 
-TestSuite(http, .init = suite_init, .fini = suite_fini, .timeout = 15);
+TestSuite(http, .init = suite_init, .fini = suite_fini);
 
 /* ---- helpers ------------------------------------------------------------------- */
 

@@ -40,7 +40,7 @@ static void teardown(void)
 {
     curl_global_cleanup();
 }
-TestSuite(mock, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(mock, .init = setup, .fini = teardown);
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 

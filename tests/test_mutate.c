@@ -712,12 +712,12 @@ static void soak(uint64_t from, size_t runs)
     free(in);
 }
 
-Test(mutate, survives_random_mutations_of_a_realistic_ticket_seeds_0_to_4999, .timeout = 200)
+Test(mutate, survives_random_mutations_of_a_realistic_ticket_seeds_0_to_4999)
 {
     soak(0, 5000);
 }
 
-Test(mutate, survives_random_mutations_of_a_realistic_ticket_seeds_5000_to_9999, .timeout = 200)
+Test(mutate, survives_random_mutations_of_a_realistic_ticket_seeds_5000_to_9999)
 {
     soak(5000, 5000);
 }

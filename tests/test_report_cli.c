@@ -273,7 +273,7 @@ Test(report_cli, diff_exits_2_when_a_report_is_missing_or_malformed)
 
 /* ---- check writes the formats beside report.json ------------------------- */
 
-Test(report_cli, check_writes_every_format_identical_to_render, .timeout = 120)
+Test(report_cli, check_writes_every_format_identical_to_render)
 {
     struct result r;
     RUN(r, "check", "--report-dir", tmp, "--max-requests", "20", "-q");

