@@ -236,7 +236,7 @@ static int run(int argc, char **argv)
     const char *versions_arg = NULL, *report_dir = NULL, *checks_arg = NULL, *exclude_arg = NULL;
     const char *corpus = NULL, *known = NULL, *status_map_path = NULL, *volatile_names = NULL;
     unsigned long long seed = 1, max_requests = DEFAULT_MAX_REQUESTS, concurrency = 1;
-    unsigned long long max_body = 8u * 1024 * 1024;
+    unsigned long long max_body = 8ull * 1024 * 1024;
     double duration = DEFAULT_DURATION_S, rate = 0, timeout = 10, max_time = 2000;
     bool insecure = false, quiet = false;
     opterr = 0;

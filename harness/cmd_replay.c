@@ -300,7 +300,7 @@ static int run(int argc, char **argv)
         .max_requests = 3,
         .concurrency = 1,
         .timeout_ms = (long)(timeout * 1000),
-        .max_body = 8u * 1024 * 1024,
+        .max_body = (size_t)8 * 1024 * 1024,
         .insecure = insecure,
         .max_response_ms = 2000,
         .status_map = spp_json_doc_root(smap),

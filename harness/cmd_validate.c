@@ -209,7 +209,8 @@ static void walk(struct vctx *ctx, const char *path, int depth)
         names[n++] = full;
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), name_cmp);
+    if (n)
+        qsort(names, n, sizeof(*names), name_cmp);
     for (size_t i = 0; i < n; i++) {
         struct stat cst;
         if (stat(names[i], &cst) == 0 && S_ISDIR(cst.st_mode))

@@ -70,10 +70,13 @@ struct spp_compliance *spp_compliance_new(const struct spp_json *contract_doc,
     struct spp_compliance *c = calloc(1, sizeof(*c));
     size_t total = 0;
     for (size_t i = 0; i < nnames; i++)
-        total += spp_json_count(spp_json_get(spp_json_get(schemas, names[i]), "properties"));
+        if (names[i])
+            total += spp_json_count(spp_json_get(spp_json_get(schemas, names[i]), "properties"));
     if (c && total)
         c->rows = calloc(total, sizeof(*c->rows));
     for (size_t i = 0; c && c->rows && i < nnames; i++) {
+        if (!names[i])
+            continue;
         const struct spp_json *props = spp_json_get(spp_json_get(schemas, names[i]), "properties");
         for (const struct spp_json *p = spp_json_first(props); p; p = spp_json_next(p)) {
             size_t len = strlen(names[i]) + strlen(spp_json_key(p)) + 2;

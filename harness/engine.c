@@ -641,6 +641,8 @@ static void refresh(struct run *r)
 
 static void send_batch(struct run *r, const struct spp_case *const *cases, size_t n)
 {
+    if (n == 0)
+        return;
     struct req_buf *bufs = calloc(n, sizeof(*bufs));
     struct spp_http_request *reqs = calloc(n, sizeof(*reqs));
     struct spp_http_response *resps = calloc(n, sizeof(*resps));
@@ -676,7 +678,7 @@ static void run_mutated(struct run *r, const struct spp_plan *plan, struct spp_r
     mo.max_string = 1024;
     mo.max_array = 256;
     mo.max_out = MUTATED_MAX_BYTES;
-    size_t batch_size = r->cfg->concurrency > 1 ? r->cfg->concurrency * 4 : 1;
+    size_t batch_size = r->cfg->concurrency > 1 ? (size_t)r->cfg->concurrency * 4 : 1;
     struct spp_case *batch = calloc(batch_size, sizeof(*batch));
     const struct spp_case **ptrs = calloc(batch_size, sizeof(*ptrs));
     size_t serial = 0;
@@ -733,7 +735,8 @@ static void run_version(struct run *r, uint64_t seed)
     r->state_dirty = false;
     snprintf(r->version_header, sizeof(r->version_header), "X-Api-Version: %s",
              r->ver->requested ? r->ver->requested : "");
-    const long documented[] = {200, 400, 401, 404};
+    /* static: the judge config keeps pointing at it after this function returns. */
+    static const long documented[] = {200, 400, 401, 404};
     r->judge.documented = documented;
     r->judge.ndocumented = 4;
 
@@ -760,7 +763,7 @@ static void run_version(struct run *r, uint64_t seed)
         if (!plan.cases[i].stateful)
             ptrs[n++] = &plan.cases[i];
     for (size_t i = 0; ptrs && i < n && budget_left(r);) {
-        size_t chunk = r->cfg->concurrency * 4;
+        size_t chunk = (size_t)r->cfg->concurrency * 4;
         if (chunk > n - i)
             chunk = n - i;
         if (chunk > budget_count(r))
@@ -887,6 +890,10 @@ enum spp_code spp_engine_run(const struct spp_engine_config *cfg, struct spp_rep
             *outcome = SPP_ENGINE_UNREACHABLE;
             break;
         }
+        /* Every version starts from the ticket as first seen, so versions compare. */
+        char msg[256];
+        if (i + 1 < cfg->nversions && r.original && !cancelled(&r))
+            restore(&r, msg, sizeof(msg));
     }
     if (cancelled(&r) && *outcome == SPP_ENGINE_DONE)
         *outcome = SPP_ENGINE_INTERRUPTED;

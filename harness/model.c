@@ -357,7 +357,7 @@ static bool dec_array(struct dec *d, const struct spp_model_field *f, const stru
     }
     void *items = NULL;
     if (n > 0) {
-        items = calloc(n, es);
+        items = calloc(n, es); /* NOLINT(clang-analyzer-optin.portability.UnixAPI): n > 0 */
         if (!items) {
             d->oom = true;
             return false;

@@ -242,7 +242,7 @@ enum spp_code spp_pattern_compile(const char *src, size_t len, struct spp_patter
     if (!p->code) {
         PCRE2_UCHAR buf[160];
         if (pcre2_get_error_message(ec, buf, sizeof(buf)) < 0)
-            strcpy((char *)buf, "unknown error");
+            snprintf((char *)buf, sizeof(buf), "unknown error");
         rc = spp_err_set(err, SPP_ESCHEMA, "invalid regular expression \"%.60s\": %s", p->source,
                          (const char *)buf);
         goto out;

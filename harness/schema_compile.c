@@ -1075,7 +1075,7 @@ static enum spp_code compile_kw(struct comp *c, struct spp_schema_node *n, const
         n->pats = cnt ? calloc(cnt, sizeof(*n->pats)) : NULL;
         if (cnt && !n->pats)
             return spp_err_set(c->err, SPP_ENOMEM, "out of memory");
-        for (const struct spp_json *e = spp_json_first(v); e; e = spp_json_next(e)) {
+        for (const struct spp_json *e = spp_json_first(v); e && n->pats; e = spp_json_next(e)) {
             struct spp_schema_pat *p = &n->pats[n->n_pats++];
             p->src = spp_json_key(e);
             rc = spp_pattern_compile(p->src, strlen(p->src), &p->re, c->err);
@@ -1104,7 +1104,7 @@ static enum spp_code compile_kw(struct comp *c, struct spp_schema_node *n, const
         n->dep_req = cnt ? calloc(cnt, sizeof(*n->dep_req)) : NULL;
         if (cnt && !n->dep_req)
             return spp_err_set(c->err, SPP_ENOMEM, "out of memory");
-        for (const struct spp_json *e = spp_json_first(v); e; e = spp_json_next(e)) {
+        for (const struct spp_json *e = spp_json_first(v); e && n->dep_req; e = spp_json_next(e)) {
             struct spp_schema_depreq *d = &n->dep_req[n->n_dep_req++];
             d->name = spp_json_key(e);
             rc = string_array(c, n, k, e, &d->req, &d->n);
@@ -1524,7 +1524,7 @@ enum spp_code spp_schema_compile(const struct spp_json *doc, const char *base_ur
         spp_schema_free(s);
         return rc;
     }
-    s->root = root;
+    s->root = root; /* NOLINT(clang-analyzer-core.NullDereference): load succeeded, s is set */
     *out = s;
     return SPP_OK;
 }

@@ -23,7 +23,7 @@ static uint32_t ror(uint32_t x, unsigned n)
 static void compress(struct spp_sha256 *c, const unsigned char *p)
 {
     uint32_t w[64];
-    for (int i = 0; i < 16; i++)
+    for (size_t i = 0; i < 16; i++)
         w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
                (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
     for (int i = 16; i < 64; i++) {
@@ -94,7 +94,7 @@ void spp_sha256_final(struct spp_sha256 *c, unsigned char out[32])
     for (int i = 0; i < 8; i++)
         len[i] = (unsigned char)(bits >> (56 - 8 * i));
     spp_sha256_update(c, len, 8);
-    for (int i = 0; i < 8; i++) {
+    for (size_t i = 0; i < 8; i++) {
         out[4 * i] = (unsigned char)(c->h[i] >> 24);
         out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
         out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
@@ -110,7 +110,7 @@ void spp_sha256_hex(const void *data, size_t len, char hex[SPP_SHA256_HEX_LEN + 
     spp_sha256_init(&c);
     spp_sha256_update(&c, data, len);
     spp_sha256_final(&c, d);
-    for (int i = 0; i < 32; i++) {
+    for (size_t i = 0; i < 32; i++) {
         hex[2 * i] = digits[d[i] >> 4];
         hex[2 * i + 1] = digits[d[i] & 15];
     }
