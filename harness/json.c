@@ -992,6 +992,10 @@ static bool number_is_lossy(const cJSON *n)
     char buf[32];
     if (!cJSON_IsNumber(n) || !isfinite(n->valuedouble))
         return false;
+    /* Fast path: an integer of at most 15 digits always prints exactly with %1.15g. */
+    double d = n->valuedouble;
+    if (d == floor(d) && fabs(d) < 1e15)
+        return false;
     (void)snprintf(buf, sizeof(buf), "%1.15g", n->valuedouble);
     return strtod(buf, NULL) != n->valuedouble;
 }
