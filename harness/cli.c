@@ -48,3 +48,13 @@ const char *spp_cli_default_contract(char *buf, size_t cap)
         return NULL;
     return access(buf, R_OK) == 0 ? buf : NULL;
 }
+
+int spp_cli_vusage(const char *cmd, bool hint, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "spp-harness %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    if (hint)
+        fprintf(stderr, " (see 'spp-harness %s --help')", cmd);
+    fputc('\n', stderr);
+    return SPP_EXIT_USAGE;
+}

@@ -8,6 +8,8 @@
 #ifndef SPP_CLI_H
 #define SPP_CLI_H
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* When several apply: usage (2) wins over unreachable (3), which wins over findings (1). */
@@ -25,6 +27,13 @@ struct spp_cmd {
     int (*run)(int argc, char **argv);
     void (*help)(FILE *out);
 };
+
+/*
+ * Prints "spp-harness CMD: <message>" (plus a pointer to CMD --help when hint) on stderr and
+ * returns SPP_EXIT_USAGE: the one shape of every usage error.
+ */
+int spp_cli_vusage(const char *cmd, bool hint, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 extern const struct spp_cmd spp_cmd_check;
 extern const struct spp_cmd spp_cmd_replay;

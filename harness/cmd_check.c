@@ -85,11 +85,9 @@ static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "spp-harness check: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see 'spp-harness check --help')\n");
+    int status = spp_cli_vusage("check", true, fmt, ap);
     va_end(ap);
-    return SPP_EXIT_USAGE;
+    return status;
 }
 
 static bool parse_u64(const char *s, unsigned long long max, unsigned long long *out)

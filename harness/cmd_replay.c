@@ -46,11 +46,9 @@ static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "spp-harness replay: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
+    int status = spp_cli_vusage("replay", false, fmt, ap);
     va_end(ap);
-    return SPP_EXIT_USAGE;
+    return status;
 }
 
 static int b64_value(char c)

@@ -228,11 +228,9 @@ static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "spp-harness validate: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see 'spp-harness validate --help')\n");
+    int status = spp_cli_vusage("validate", true, fmt, ap);
     va_end(ap);
-    return SPP_EXIT_USAGE;
+    return status;
 }
 
 static int run(int argc, char **argv)
