@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "json.h"
+#include "model.h"
 
 void spp_fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 {
@@ -80,4 +81,50 @@ void spp_fuzz_stats_note(bool json_ok, bool schema_ok)
     stats.inputs++;
     stats.json_ok += json_ok;
     stats.schema_ok += schema_ok;
+}
+
+void spp_fuzz_check_round_trip(const struct spp_fuzz_contract *c, const struct spp_model_desc *desc,
+                               const struct spp_schema_node *node, const void *obj)
+{
+    struct spp_err err;
+    struct spp_json *enc = spp_model_encode(desc, obj, &err);
+    struct spp_json_doc *doc2 = NULL;
+    void *obj2 = NULL;
+    struct spp_json *enc2 = NULL;
+    struct spp_model_errors errs;
+    char *text = NULL;
+    size_t len = 0;
+
+    if (!enc && err.code == SPP_ENOMEM)
+        return;
+    SPP_FUZZ_CHECK(enc != NULL, "encode of a decoded %s failed: %s at %s", desc->name, err.msg,
+                   err.where);
+    SPP_FUZZ_CHECK(spp_schema_is_valid(c->schemas, node, enc),
+                   "the validator rejects what the encoder wrote (%s)", desc->name);
+    text = spp_json_print(enc, false, &len);
+    if (!text || !(obj2 = calloc(1, desc->size)))
+        goto out;
+    enum spp_code rc = spp_json_parse(text, len, NULL, &doc2, &err);
+    SPP_FUZZ_CHECK(rc == SPP_OK, "encoded %s does not parse: %s", desc->name, err.msg);
+    rc = spp_model_decode(desc, spp_json_doc_root(doc2), obj2, &errs);
+    if (rc == SPP_ENOMEM)
+        goto out;
+    SPP_FUZZ_CHECK(rc == SPP_OK, "decode of the encoded %s failed: %s at %s", desc->name,
+                   errs.count ? errs.items[0].message : "?",
+                   errs.count ? errs.items[0].pointer : "");
+    SPP_FUZZ_CHECK(spp_model_equal(desc, obj, obj2), "decode(encode(x)) != x for %s: %.200s",
+                   desc->name, text);
+    enc2 = spp_model_encode(desc, obj2, &err);
+    SPP_FUZZ_CHECK(enc2 != NULL || err.code == SPP_ENOMEM, "second encode failed: %s", err.msg);
+    if (enc2)
+        SPP_FUZZ_CHECK(spp_json_equal(enc, enc2), "encode(decode(encode(x))) != encode(x) for %s",
+                       desc->name);
+out:
+    spp_json_free(enc2);
+    if (obj2)
+        spp_model_free(desc, obj2);
+    free(obj2);
+    spp_json_doc_free(doc2);
+    free(text);
+    spp_json_free(enc);
 }

@@ -61,46 +61,6 @@ static void check_print_round_trip(const struct spp_json *root)
     free(text);
 }
 
-static void check_round_trip(const struct spp_fuzz_contract *c, const struct spp_ticket *t)
-{
-    struct spp_err err;
-    struct spp_json *enc = spp_ticket_encode(t, &err);
-    struct spp_json_doc *doc2 = NULL;
-    struct spp_ticket *t2 = NULL;
-    struct spp_json *enc2 = NULL;
-    struct spp_model_errors errs;
-    char *text = NULL;
-    size_t len = 0;
-
-    if (!enc && err.code == SPP_ENOMEM)
-        return;
-    SPP_FUZZ_CHECK(enc != NULL, "encode of a decoded ticket failed: %s at %s", err.msg, err.where);
-    SPP_FUZZ_CHECK(spp_schema_is_valid(c->schemas, c->ticket, enc),
-                   "the validator rejects what the encoder wrote");
-    text = spp_json_print(enc, false, &len);
-    if (!text)
-        goto out;
-    enum spp_code rc = spp_json_parse(text, len, NULL, &doc2, &err);
-    SPP_FUZZ_CHECK(rc == SPP_OK, "encoded ticket does not parse: %s", err.msg);
-    rc = spp_ticket_decode(spp_json_doc_root(doc2), &t2, &errs);
-    if (rc == SPP_ENOMEM)
-        goto out;
-    SPP_FUZZ_CHECK(rc == SPP_OK, "decode of the encoded ticket failed: %s at %s",
-                   errs.count ? errs.items[0].message : "?",
-                   errs.count ? errs.items[0].pointer : "");
-    SPP_FUZZ_CHECK(spp_model_equal(&spp_model_ticket, t, t2), "decode(encode(t)) != t");
-    enc2 = spp_ticket_encode(t2, &err);
-    SPP_FUZZ_CHECK(enc2 != NULL || err.code == SPP_ENOMEM, "second encode failed: %s", err.msg);
-    if (enc2)
-        SPP_FUZZ_CHECK(spp_json_equal(enc, enc2), "encode(decode(encode(t))) != encode(t)");
-out:
-    spp_json_free(enc2);
-    spp_ticket_free(t2);
-    spp_json_doc_free(doc2);
-    free(text);
-    spp_json_free(enc);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const struct spp_fuzz_contract *c = spp_fuzz_contract();
@@ -144,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     spp_schema_result_free(&res);
     if (drc == SPP_OK)
-        check_round_trip(c, t);
+        spp_fuzz_check_round_trip(c, &spp_model_ticket, c->ticket, t);
     spp_ticket_free(t);
     spp_json_doc_free(doc);
     return 0;
