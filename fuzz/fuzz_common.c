@@ -128,3 +128,18 @@ out:
     free(text);
     spp_json_free(enc);
 }
+
+void spp_fuzz_check_agreement(const struct spp_json_doc *doc, bool valid,
+                              const struct spp_schema_result *res, enum spp_code drc,
+                              const struct spp_model_errors *errs)
+{
+    bool decoded = drc == SPP_OK;
+    if (decoded == valid ||
+        spp_model_known_difference(doc, decoded ? NULL : errs, SPP_MODEL_DIFFS_FORMAT_ASSERTED))
+        return;
+    SPP_FUZZ_CHECK(false, "validator says %s (%s at %s), decoder says %s (%s at %s)",
+                   valid ? "valid" : "invalid", res->count ? res->errors[0].message : "-",
+                   res->count ? res->errors[0].instance_location : "",
+                   decoded ? "valid" : "invalid", errs->count ? errs->items[0].message : "-",
+                   errs->count ? errs->items[0].pointer : "");
+}

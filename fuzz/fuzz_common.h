@@ -45,6 +45,16 @@ struct spp_fuzz_contract {
 const struct spp_fuzz_contract *spp_fuzz_contract(void);
 
 struct spp_model_desc;
+struct spp_model_errors;
+
+/*
+ * The two judges agree: valid (the validator's verdict on doc, reasons in res) and drc/errs
+ * (the typed decoder's verdict on the same doc) say the same, unless spp_model_known_difference
+ * names why not. A disagreement traps with both reasons.
+ */
+void spp_fuzz_check_agreement(const struct spp_json_doc *doc, bool valid,
+                              const struct spp_schema_result *res, enum spp_code drc,
+                              const struct spp_model_errors *errs);
 
 /*
  * The typed model's round trip on obj (an instance of desc, decoded from fuzz input): encode

@@ -44,15 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum spp_code drc = spp_save_ticket_request_decode(root, &r, &errs);
     spp_fuzz_stats_note(true, valid);
     if (drc != SPP_ENOMEM && (vrc == SPP_OK || vrc == SPP_EINVALID || vrc == SPP_ELIMIT)) {
-        bool decoded = drc == SPP_OK;
-        if (decoded != valid && !spp_model_known_difference(doc, decoded ? NULL : &errs,
-                                                            SPP_MODEL_DIFFS_FORMAT_ASSERTED)) {
-            SPP_FUZZ_CHECK(false, "validator says %s (%s at %s), decoder says %s (%s at %s)",
-                           valid ? "valid" : "invalid", res.count ? res.errors[0].message : "-",
-                           res.count ? res.errors[0].instance_location : "",
-                           decoded ? "valid" : "invalid", errs.count ? errs.items[0].message : "-",
-                           errs.count ? errs.items[0].pointer : "");
-        }
+        spp_fuzz_check_agreement(doc, valid, &res, drc, &errs);
     }
     spp_schema_result_free(&res);
     if (drc == SPP_OK)
