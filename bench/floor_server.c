@@ -2,7 +2,7 @@
  * spp-bench-floor — the floor of the mock's 200 path: a minimal
  * libmicrohttpd server (same threading as the mock: internal polling thread,
  * epoll, a thread pool) that answers every request by printing the same
- * cJSON tree (a ~25 KB TicketResource read at start) afresh. Nothing is
+ * cJSON tree (the mock's own 200 answer, saved by scripts/bench) afresh. Nothing is
  * parsed, validated or locked: what is left is the cost of serving a fresh
  * answer.
  *

@@ -568,9 +568,8 @@ static struct spp_json *metadata_object(const struct spp_json *arr)
     return o;
 }
 
-/* Applies u to the ticket and returns a deep copy of the result; NULL on allocation failure. */
-static struct spp_json *apply_update(struct spp_mock *m, const struct req *r,
-                                     const struct update *u)
+/* Applies u to the ticket; the caller holds m->lock. False on allocation failure. */
+static bool apply_update_locked(struct spp_mock *m, const struct req *r, const struct update *u)
 {
     bool apply[F_COUNT], reset[F_COUNT];
     for (int f = 0; f < F_COUNT; f++) {
@@ -581,7 +580,6 @@ static struct spp_json *apply_update(struct spp_mock *m, const struct req *r,
     const struct spp_mock_status *st = spp_mock_statuses(&n);
     const long *order_ids = spp_mock_order_ids(&n);
     bool ok = true;
-    pthread_mutex_lock(&m->lock);
     struct spp_json *s = m->state;
     if (apply[F_SUBJECT] || reset[F_SUBJECT])
         ok = ok && set(s, "subject", spp_json_new_string(reset[F_SUBJECT] ? "" : u->subject));
@@ -615,13 +613,23 @@ static struct spp_json *apply_update(struct spp_mock *m, const struct req *r,
     m->last_update = now;
     char date[SPP_MOCK_DATE_MAX];
     spp_mock_format_time(now, date);
-    ok = ok && set(s, "updated_at", spp_json_new_string(date));
-    struct spp_json *copy = ok ? spp_json_clone(s) : NULL;
-    pthread_mutex_unlock(&m->lock);
-    return copy;
+    return ok && set(s, "updated_at", spp_json_new_string(date));
 }
 
-/* The 200 body: the ticket, its nested copy (whose own `ticket` is null), then the body faults. */
+/* Whether an answer to r goes through a body fault, which rewrites the tree. */
+static bool body_faults(const struct spp_mock *m, const struct req *r)
+{
+    for (size_t i = 0; i < m->nfaults; i++) {
+        const struct spp_mock_fault *f = &m->faults[i];
+        if ((!f->version[0] || strcmp(f->version, r->version) == 0) &&
+            spp_mock_fault_is_body(f->kind))
+            return true;
+    }
+    return false;
+}
+
+/* The 200 body from a tree: the ticket, its nested copy (whose own `ticket` is null), then
+ * the body faults. Takes snap. */
 static char *ticket_body(struct spp_mock *m, const struct req *r, struct spp_json *snap,
                          size_t *len)
 {
@@ -644,6 +652,59 @@ static char *ticket_body(struct spp_mock *m, const struct req *r, struct spp_jso
 out:
     spp_json_free(snap);
     return out;
+}
+
+/*
+ * The same bytes from the printed ticket t ("{...}" without a "ticket" member, which
+ * ticket_body's set appends last): t + "ticket": (t + "ticket": null). Printing once and
+ * splicing spares the two deep copies and the second print of the common path. Takes t.
+ */
+static char *ticket_body_text(char *t, size_t n, size_t *len)
+{
+    char *out = NULL;
+    if (!t || n < 2 || t[0] != '{' || t[n - 1] != '}')
+        goto out;
+    static const char key[] = "\"ticket\":", null_end[] = "null}}";
+    size_t head = n - 1, sep = n > 2 ? 1 : 0;
+    size_t total =
+        head + sep + (sizeof(key) - 1) + head + sep + (sizeof(key) - 1) + (sizeof(null_end) - 1);
+    out = malloc(total + 1);
+    if (!out)
+        goto out;
+    char *p = out;
+    for (int copy = 0; copy < 2; copy++) {
+        memcpy(p, t, head);
+        p += head;
+        if (sep)
+            *p++ = ',';
+        memcpy(p, key, sizeof(key) - 1);
+        p += sizeof(key) - 1;
+    }
+    memcpy(p, null_end, sizeof(null_end));
+    *len = total;
+out:
+    free(t);
+    return out;
+}
+
+/* Applies u and prints the 200 body; NULL on allocation failure. */
+static char *update_and_answer(struct spp_mock *m, const struct req *r, const struct update *u,
+                               size_t *len)
+{
+    bool tree = body_faults(m, r);
+    struct spp_json *snap = NULL;
+    char *text = NULL;
+    size_t n = 0;
+    pthread_mutex_lock(&m->lock);
+    bool ok = apply_update_locked(m, r, u);
+    if (ok && (tree || spp_json_get(m->state, "ticket")))
+        snap = spp_json_clone(m->state);
+    else if (ok)
+        text = spp_json_print(m->state, false, &n);
+    pthread_mutex_unlock(&m->lock);
+    if (snap)
+        return ticket_body(m, r, snap, len);
+    return ticket_body_text(text, n, len);
 }
 
 /* ---- the request path ---------------------------------------------------------------------- */
@@ -767,11 +828,8 @@ static enum MHD_Result finish(struct spp_mock *m, struct MHD_Connection *c, stru
         ret = send_message(m, c, r, (unsigned)sf->num, msg, NULL, NULL);
         goto out;
     }
-    struct spp_json *snap = apply_update(m, r, u);
-    if (!snap)
-        goto out;
     size_t len = 0;
-    char *text = ticket_body(m, r, snap, &len);
+    char *text = update_and_answer(m, r, u, &len);
     if (text)
         ret = send_answer(m, c, r, MHD_HTTP_OK, text, len, TICKET, NULL);
 out:

@@ -374,6 +374,20 @@ static struct spp_json *rebuild(const struct spp_mock_fault *f, const struct spp
     return out;
 }
 
+bool spp_mock_fault_is_body(enum spp_mock_fault_kind kind)
+{
+    switch (kind) {
+    case SPP_MOCK_FAULT_BODY_ARRAY:
+    case SPP_MOCK_FAULT_DROP:
+    case SPP_MOCK_FAULT_RETYPE:
+    case SPP_MOCK_FAULT_BAD_DATE:
+    case SPP_MOCK_FAULT_EXTRA_FIELD:
+        return true;
+    default:
+        return false;
+    }
+}
+
 enum spp_code spp_mock_fault_apply_body(const struct spp_mock_fault *f, struct spp_json **body)
 {
     if (!f || !body || !*body)

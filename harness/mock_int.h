@@ -38,6 +38,8 @@ struct spp_json *spp_mock_data_employee(size_t idx);
  * no-op. On SPP_ENOMEM *body is unchanged.
  */
 enum spp_code spp_mock_fault_apply_body(const struct spp_mock_fault *f, struct spp_json **body);
+/* Whether spp_mock_fault_apply_body rewrites the body for this kind. */
+bool spp_mock_fault_is_body(enum spp_mock_fault_kind kind);
 
 struct spp_mock_header {
     char *name;
