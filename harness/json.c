@@ -2,12 +2,10 @@
  * json — the only file of libspp that includes cJSON (see json.h).
  *
  * A struct spp_json is a cJSON node reinterpreted; the cast lives here only.
- * Parsing is cJSON_ParseWithLengthOpts on the exact buffer, preceded by a
- * depth pre-scan (so nesting beyond our limit is a limit error, not cJSON's
- * generic failure) and followed by the policy walk that records what cJSON
- * would silently get wrong. The "\u0000" check must look at the raw bytes,
- * because cJSON has already cut such strings short; a finding there carries
- * the byte offset and the pointer of the value the scanner was inside.
+ * Parsing is the reader below (RFC 8259, strict): one pass that builds cJSON
+ * nodes and records, with the JSON Pointer and byte of each, what a plain parse
+ * would silently get wrong (duplicate keys, "\u0000", numbers beyond a double
+ * or 2^53, invalid UTF-8). Printing, copying and freeing stay cJSON's.
  */
 #include "json.h"
 
@@ -18,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct spp_json_doc {
     cJSON *root;
@@ -126,96 +125,18 @@ bool spp_json_pointer_push_index(char *buf, size_t cap, size_t index)
     return spp_json_pointer_push(buf, cap, tok);
 }
 
-/* ---- the raw pre-scan: depth and "\u0000" ------------------------------- */
-
-/*
- * One pass over the bytes, tracking whether we are inside a string, the
- * container depth, and a light path (keys/indices) so a "\u0000" finding can
- * name its location. It does not validate syntax: cJSON does that next.
+/* ---- the reader: RFC 8259 into cJSON nodes, with the policy checked on the way ----------
+ *
+ * One pass over the bytes builds the tree (nodes from cJSON's own constructors, strings and
+ * keys from cJSON_malloc, so cJSON_Delete frees them) and records what a plain parse would
+ * silently get wrong: duplicate keys, "\u0000" (a C string ends there), numbers beyond a
+ * double or beyond 2^53, invalid UTF-8. cJSON's own reader did this in three passes (a depth
+ * pre-scan, its parse, a policy walk) and accepts what RFC 8259 does not (leading zeros,
+ * "1.", raw control characters in strings, any byte <= 0x20 as white space).
+ *
+ * The JSON Pointer of a node is spelled out only when an issue is found there: the reader
+ * keeps a chain of frames on the stack, so a clean document pays nothing for locations.
  */
-struct scan_frame {
-    bool is_object;
-    size_t index;     /* element index for arrays */
-    size_t key_start; /* raw key bytes for objects (escapes kept) */
-    size_t key_len;
-};
-
-static void scan_pointer(const char *buf, const struct scan_frame *st, size_t depth, char *out,
-                         size_t cap)
-{
-    out[0] = '\0';
-    for (size_t i = 0; i < depth; i++) {
-        if (st[i].is_object) {
-            char key[128];
-            size_t k = st[i].key_len < sizeof(key) - 1 ? st[i].key_len : sizeof(key) - 1;
-            memcpy(key, buf + st[i].key_start, k);
-            key[k] = '\0';
-            spp_json_pointer_push(out, cap, key);
-        } else {
-            spp_json_pointer_push_index(out, cap, st[i].index);
-        }
-    }
-}
-
-static enum spp_code prescan(struct spp_json_doc *doc, const char *buf, size_t len,
-                             size_t max_depth, struct spp_err *err)
-{
-    /* Every frame is written when entered; only frames below the depth are read. */
-    struct scan_frame *st = malloc((max_depth + 1) * sizeof(*st));
-    if (!st)
-        return spp_err_set(err, SPP_ENOMEM, "out of memory scanning JSON");
-    size_t depth = 0;
-    bool expect_key = false; /* inside an object, the next string is a key */
-    for (size_t i = 0; i < len; i++) {
-        char c = buf[i];
-        if (c == '"') {
-            size_t start = i + 1;
-            size_t j = start;
-            for (; j < len && buf[j] != '"'; j++) {
-                if (buf[j] == '\\' && j + 1 < len) {
-                    if (buf[j + 1] == 'u' && j + 5 < len && memcmp(buf + j + 2, "0000", 4) == 0) {
-                        char ptr[SPP_JSON_POINTER_MAX];
-                        scan_pointer(buf, st, depth, ptr, sizeof(ptr));
-                        add_issue(doc, SPP_JSON_ISSUE_NUL_IN_STRING, ptr, j);
-                    }
-                    j++;
-                }
-            }
-            if (expect_key && depth > 0 && st[depth - 1].is_object) {
-                st[depth - 1].key_start = start;
-                st[depth - 1].key_len = j - start;
-                expect_key = false;
-            }
-            i = j;
-        } else if (c == '{' || c == '[') {
-            if (depth >= max_depth) {
-                free(st);
-                spp_err_set(err, SPP_ELIMIT, "JSON nesting deeper than %zu", max_depth);
-                if (err)
-                    err->offset = i;
-                return SPP_ELIMIT;
-            }
-            st[depth].is_object = c == '{';
-            st[depth].index = 0;
-            st[depth].key_start = st[depth].key_len = 0;
-            depth++;
-            expect_key = c == '{';
-        } else if (c == '}' || c == ']') {
-            if (depth > 0)
-                depth--;
-            expect_key = false;
-        } else if (c == ',') {
-            if (depth > 0) {
-                st[depth - 1].index++;
-                expect_key = st[depth - 1].is_object;
-            }
-        }
-    }
-    free(st);
-    return SPP_OK;
-}
-
-/* ---- the policy walk over the tree ------------------------------------ */
 
 static bool utf8_valid(const unsigned char *s, size_t n)
 {
@@ -255,30 +176,9 @@ static bool utf8_valid(const unsigned char *s, size_t n)
     return true;
 }
 
-/* Any byte >= 0x80? Eight bytes at a time: most strings of an API answer are ASCII. */
-static bool has_high_bytes(const char *s, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080ull)
-            return true;
-    }
-    for (; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return true;
-    return false;
-}
-
 /* 2^53: from here on a double no longer holds every integer (2^53+1 reads as 2^53). */
 #define SPP_EXACT_INT_LIMIT 9007199254740992.0
 
-/*
- * The walk keeps a chain of frames on the stack instead of a pointer string:
- * the JSON Pointer of a node is only spelled out when an issue is found there,
- * so a clean document (nearly every one) pays nothing for locations.
- */
 struct frame {
     const struct frame *up;
     const char *key; /* member key, or NULL for an array element */
@@ -300,11 +200,12 @@ static void frame_pointer(const struct frame *f, char *out, size_t cap)
     }
 }
 
-static void issue_at(struct spp_json_doc *doc, enum spp_json_issue_kind kind, const struct frame *f)
+static void issue_at(struct spp_json_doc *doc, enum spp_json_issue_kind kind, const struct frame *f,
+                     size_t offset)
 {
     char ptr[SPP_JSON_POINTER_MAX * 4];
     frame_pointer(f, ptr, sizeof(ptr));
-    add_issue(doc, kind, ptr, SIZE_MAX);
+    add_issue(doc, kind, ptr, offset);
 }
 
 static uint32_t fnv1a(const char *s)
@@ -315,106 +216,510 @@ static uint32_t fnv1a(const char *s)
     return h;
 }
 
-/* Objects up to this many members are checked with a table on the stack. */
-#define DUP_STACK_SLOTS 128
+/* The keys of the objects being read, innermost last: duplicates are looked for at '}'. */
+struct key_ent {
+    uint32_t hash;
+    const char *key;
+};
 
-/* Duplicate keys through an open-addressing hash table: one hash per key, not k^2 compares. */
-static void check_duplicates(struct spp_json_doc *doc, const cJSON *obj, const struct frame *f)
+struct reader {
+    const unsigned char *buf, *p, *end;
+    size_t depth, max_depth;
+    struct spp_json_doc *doc;
+    struct key_ent *keys;
+    size_t nkeys, capkeys;
+    /* The first failure: SPP_ESYNTAX, SPP_ELIMIT or SPP_ENOMEM, its byte and its words. */
+    enum spp_code rc;
+    size_t err_off;
+    const char *err_what;
+};
+
+static void fail(struct reader *r, enum spp_code rc, const unsigned char *at, const char *what)
 {
+    if (r->rc != SPP_OK)
+        return;
+    r->rc = rc;
+    r->err_off = (size_t)(at - r->buf);
+    r->err_what = what;
+}
+
+static void skip_ws(struct reader *r)
+{
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
+        r->p++;
+}
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static bool hex4(const unsigned char *p, const unsigned char *end, uint32_t *out)
+{
+    if (end - p < 4)
+        return false;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval(p[i]);
+        if (h < 0)
+            return false;
+        v = (v << 4) | (uint32_t)h;
+    }
+    *out = v;
+    return true;
+}
+
+static size_t put_utf8(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/*
+ * The first byte at or after p that ends a plain run inside a string: '"', '\\', a control
+ * character or a byte >= 0x80. Eight bytes at a time (a word holds such a byte when one of
+ * the classic zero-byte tests fires), byte by byte for the last few.
+ */
+static const unsigned char *skip_plain(const unsigned char *p, const unsigned char *end)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+        uint64_t hit =
+            ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | (w - ones * 0x20) | w;
+        if (hit & highs) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* Below the first flagged byte no test borrowed, so the lowest flag is exact. */
+            return p + (__builtin_ctzll(hit & highs) >> 3);
+#else
+            break;
+#endif
+        }
+        p += 8;
+    }
+    while (p < end && *p >= 0x20 && *p != '"' && *p != '\\' && *p < 0x80)
+        p++;
+    return p;
+}
+
+/*
+ * Reads the string at r->p ('"') into a cJSON_malloc'd C string. NULL on failure (r->rc
+ * says which). Its policy issues go to the member f, which the caller may not know yet
+ * (a key is read before its member has a name): then f is NULL and *pending keeps them.
+ */
+struct string_issues {
+    size_t nul_at;  /* byte of the first "\u0000", or SIZE_MAX */
+    size_t utf8_at; /* byte of the string's quote when its UTF-8 is invalid, or SIZE_MAX */
+};
+
+static void string_issues_report(struct reader *r, const struct string_issues *si,
+                                 const struct frame *f)
+{
+    if (si->nul_at != SIZE_MAX)
+        issue_at(r->doc, SPP_JSON_ISSUE_NUL_IN_STRING, f, si->nul_at);
+    if (si->utf8_at != SIZE_MAX)
+        issue_at(r->doc, SPP_JSON_ISSUE_INVALID_UTF8, f, si->utf8_at);
+}
+
+static char *read_string(struct reader *r, struct string_issues *si)
+{
+    si->nul_at = si->utf8_at = SIZE_MAX;
+    const unsigned char *start = ++r->p, *q = start;
+    bool escapes = false, high = false;
+    for (;;) {
+        q = skip_plain(q, r->end);
+        if (q >= r->end) {
+            fail(r, SPP_ESYNTAX, r->end, "unterminated string");
+            return NULL;
+        }
+        if (*q == '"')
+            break;
+        if (*q < 0x20) {
+            fail(r, SPP_ESYNTAX, q, "control character inside a string");
+            return NULL;
+        }
+        if (*q >= 0x80) {
+            high = true;
+            q++;
+        } else { /* backslash: its escape is checked when decoding */
+            escapes = true;
+            q += q + 1 < r->end ? 2 : 1;
+        }
+    }
+    size_t raw = (size_t)(q - start);
+    char *s = cJSON_malloc(raw + 1);
+    if (!s) {
+        fail(r, SPP_ENOMEM, start, "out of memory");
+        return NULL;
+    }
     size_t n = 0;
-    for (const cJSON *c = obj->child; c; c = c->next)
-        n++;
+    if (!escapes) {
+        memcpy(s, start, raw);
+        n = raw;
+    } else {
+        for (const unsigned char *p = start; p < q;) {
+            if (*p != '\\') {
+                s[n++] = (char)*p++;
+                continue;
+            }
+            const unsigned char *esc = p++;
+            uint32_t cp = 0;
+            switch (*p++) {
+            case '"':
+                s[n++] = '"';
+                break;
+            case '\\':
+                s[n++] = '\\';
+                break;
+            case '/':
+                s[n++] = '/';
+                break;
+            case 'b':
+                s[n++] = '\b';
+                break;
+            case 'f':
+                s[n++] = '\f';
+                break;
+            case 'n':
+                s[n++] = '\n';
+                break;
+            case 'r':
+                s[n++] = '\r';
+                break;
+            case 't':
+                s[n++] = '\t';
+                break;
+            case 'u':
+                if (!hex4(p, q, &cp))
+                    goto bad_escape;
+                p += 4;
+                if (cp >= 0xDC00 && cp <= 0xDFFF)
+                    goto bad_escape; /* a low surrogate alone */
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    uint32_t lo = 0;
+                    if (q - p < 6 || p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, q, &lo) ||
+                        lo < 0xDC00 || lo > 0xDFFF)
+                        goto bad_escape; /* a high surrogate without its low half */
+                    p += 6;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                }
+                if (cp == 0 && si->nul_at == SIZE_MAX)
+                    si->nul_at = (size_t)(esc - r->buf);
+                n += put_utf8(cp, s + n);
+                break;
+            default:
+            bad_escape:
+                cJSON_free(s);
+                fail(r, SPP_ESYNTAX, esc, "invalid escape in a string");
+                return NULL;
+            }
+        }
+    }
+    s[n] = '\0';
+    if (high && !utf8_valid((const unsigned char *)s, n))
+        si->utf8_at = (size_t)(start - 1 - r->buf);
+    r->p = q + 1;
+    return s;
+}
+
+/* An RFC 8259 number; integers of up to 15 digits are exact without strtod. */
+static cJSON *read_number(struct reader *r, const struct frame *f)
+{
+    const unsigned char *start = r->p, *p = start;
+    bool neg = *p == '-', simple = true;
+    if (neg)
+        p++;
+    if (p < r->end && *p == '0') {
+        p++;
+    } else if (p < r->end && *p >= '1' && *p <= '9') {
+        while (p < r->end && *p >= '0' && *p <= '9')
+            p++;
+    } else {
+        fail(r, SPP_ESYNTAX, p, "invalid number");
+        return NULL;
+    }
+    size_t int_digits = (size_t)(p - start) - neg;
+    if (p < r->end && *p == '.') {
+        simple = false;
+        const unsigned char *d = ++p;
+        while (p < r->end && *p >= '0' && *p <= '9')
+            p++;
+        if (p == d) {
+            fail(r, SPP_ESYNTAX, p, "invalid number");
+            return NULL;
+        }
+    }
+    if (p < r->end && (*p == 'e' || *p == 'E')) {
+        simple = false;
+        p++;
+        if (p < r->end && (*p == '+' || *p == '-'))
+            p++;
+        const unsigned char *d = p;
+        while (p < r->end && *p >= '0' && *p <= '9')
+            p++;
+        if (p == d) {
+            fail(r, SPP_ESYNTAX, p, "invalid number");
+            return NULL;
+        }
+    }
+    double v;
+    if (simple && int_digits <= 15) {
+        int64_t i = 0;
+        for (const unsigned char *d = start + neg; d < p; d++)
+            i = i * 10 + (*d - '0');
+        v = neg ? -(double)i : (double)i;
+    } else {
+        /* strtod on a NUL-terminated copy of exactly the number (the buffer may end here). */
+        char small[64], *text = small;
+        size_t len = (size_t)(p - start);
+        if (len >= sizeof(small) && !(text = malloc(len + 1))) {
+            fail(r, SPP_ENOMEM, start, "out of memory");
+            return NULL;
+        }
+        memcpy(text, start, len);
+        text[len] = '\0';
+        v = strtod(text, NULL);
+        if (text != small)
+            free(text);
+    }
+    cJSON *n = cJSON_CreateNumber(v);
+    if (!n) {
+        fail(r, SPP_ENOMEM, start, "out of memory");
+        return NULL;
+    }
+    if (isinf(v) || isnan(v))
+        issue_at(r->doc, SPP_JSON_ISSUE_NUMBER_OVERFLOW, f, (size_t)(start - r->buf));
+    else if (fabs(v) >= SPP_EXACT_INT_LIMIT && floor(v) == v)
+        issue_at(r->doc, SPP_JSON_ISSUE_BIG_INTEGER, f, (size_t)(start - r->buf));
+    r->p = p;
+    return n;
+}
+
+static bool literal(struct reader *r, const char *word, size_t len)
+{
+    if ((size_t)(r->end - r->p) < len || memcmp(r->p, word, len) != 0) {
+        fail(r, SPP_ESYNTAX, r->p, "invalid literal");
+        return false;
+    }
+    r->p += len;
+    return true;
+}
+
+/* cJSON's list shape: the first child's prev is the last child, the last's next is NULL. */
+static void link_child(cJSON *parent, cJSON **last, cJSON *item)
+{
+    if (!*last) {
+        parent->child = item;
+    } else {
+        (*last)->next = item;
+        item->prev = *last;
+    }
+    parent->child->prev = item;
+    *last = item;
+}
+
+/* Duplicate keys among the object's members, from its entries on the key stack. */
+static void check_duplicates(struct reader *r, const struct key_ent *k, size_t n,
+                             const struct frame *f)
+{
+    enum { STACK_SLOTS = 128 };
     if (n < 2)
         return;
     size_t cap = 4;
     while (cap < 2 * n)
         cap *= 2;
-    struct slot {
-        uint32_t hash;
-        const char *key;
-    } stack_slots[DUP_STACK_SLOTS], *slots = stack_slots;
-    if (cap > DUP_STACK_SLOTS && !(slots = calloc(cap, sizeof(*slots))))
+    const struct key_ent *stack_slots[STACK_SLOTS], **slots = stack_slots;
+    if (cap > STACK_SLOTS && !(slots = calloc(cap, sizeof(*slots))))
         return; /* policy is best effort under memory pressure; the parse stands */
     if (slots == stack_slots)
         memset(slots, 0, cap * sizeof(*slots));
-    size_t index = 0;
-    for (const cJSON *c = obj->child; c; c = c->next, index++) {
-        const char *key = c->string ? c->string : "";
-        uint32_t h = fnv1a(key);
-        size_t at = h & (cap - 1);
+    for (size_t i = 0; i < n; i++) {
+        size_t at = k[i].hash & (cap - 1);
         bool dup = false;
-        while (slots[at].key) {
-            if (slots[at].hash == h && strcmp(slots[at].key, key) == 0) {
+        for (; slots[at]; at = (at + 1) & (cap - 1))
+            if (slots[at]->hash == k[i].hash && strcmp(slots[at]->key, k[i].key) == 0) {
                 dup = true;
                 break;
             }
-            at = (at + 1) & (cap - 1);
-        }
         if (dup) {
-            struct frame cf = {f, key, index};
-            issue_at(doc, SPP_JSON_ISSUE_DUPLICATE_KEY, &cf);
+            struct frame cf = {f, k[i].key, i};
+            issue_at(r->doc, SPP_JSON_ISSUE_DUPLICATE_KEY, &cf, SIZE_MAX);
         } else {
-            slots[at].hash = h;
-            slots[at].key = key;
+            slots[at] = &k[i];
         }
     }
     if (slots != stack_slots)
         free(slots);
 }
 
-static bool text_is_bad_utf8(const char *s)
+static cJSON *read_value(struct reader *r, const struct frame *f);
+
+/* Remembers a key of the object being read (the node owns it); false when out of memory. */
+static bool push_key(struct reader *r, const char *key)
 {
-    size_t len = strlen(s);
-    return has_high_bytes(s, len) && !utf8_valid((const unsigned char *)s, len);
+    if (r->nkeys == r->capkeys) {
+        size_t ncap = r->capkeys ? 2 * r->capkeys : 64;
+        struct key_ent *nk = realloc(r->keys, ncap * sizeof(*nk));
+        if (!nk)
+            return false;
+        r->keys = nk;
+        r->capkeys = ncap;
+    }
+    r->keys[r->nkeys++] = (struct key_ent){fnv1a(key), key};
+    return true;
 }
 
-static void policy_walk(struct spp_json_doc *doc, const cJSON *n, const struct frame *f)
+static cJSON *read_container(struct reader *r, const struct frame *f, bool object)
 {
-    if (cJSON_IsNumber(n)) {
-        double d = n->valuedouble;
-        if (isinf(d) || isnan(d))
-            issue_at(doc, SPP_JSON_ISSUE_NUMBER_OVERFLOW, f);
-        else if (fabs(d) >= SPP_EXACT_INT_LIMIT && floor(d) == d)
-            issue_at(doc, SPP_JSON_ISSUE_BIG_INTEGER, f);
-        return;
+    if (r->depth >= r->max_depth) {
+        fail(r, SPP_ELIMIT, r->p, "nesting");
+        return NULL;
     }
-    if (cJSON_IsString(n)) {
-        if (text_is_bad_utf8(n->valuestring))
-            issue_at(doc, SPP_JSON_ISSUE_INVALID_UTF8, f);
-        return;
+    cJSON *c = object ? cJSON_CreateObject() : cJSON_CreateArray();
+    if (!c) {
+        fail(r, SPP_ENOMEM, r->p, "out of memory");
+        return NULL;
     }
-    bool object = cJSON_IsObject(n);
-    if (!object && !cJSON_IsArray(n))
-        return;
+    r->depth++;
+    r->p++;
+    size_t base = r->nkeys, index = 0;
+    cJSON *last = NULL;
+    unsigned char close = object ? '}' : ']';
+    skip_ws(r);
+    if (r->p < r->end && *r->p == close) {
+        r->p++;
+        goto done;
+    }
+    for (;; index++) {
+        struct frame cf = {f, NULL, index};
+        char *key = NULL;
+        if (object) {
+            if (r->p >= r->end || *r->p != '"') {
+                fail(r, SPP_ESYNTAX, r->p, "expected a member name");
+                goto bad;
+            }
+            struct string_issues si;
+            if (!(key = read_string(r, &si)))
+                goto bad;
+            cf.key = key;
+            string_issues_report(r, &si, &cf); /* a key's issues are the member's */
+            skip_ws(r);
+            if (r->p >= r->end || *r->p != ':') {
+                cJSON_free(key);
+                fail(r, SPP_ESYNTAX, r->p, "expected ':'");
+                goto bad;
+            }
+            r->p++;
+            skip_ws(r);
+        }
+        cJSON *item = read_value(r, &cf);
+        if (!item) {
+            cJSON_free(key);
+            goto bad;
+        }
+        item->string = key;
+        link_child(c, &last, item);
+        if (object) {
+            if (!push_key(r, key)) {
+                fail(r, SPP_ENOMEM, r->p, "out of memory");
+                goto bad;
+            }
+        }
+        skip_ws(r);
+        if (r->p < r->end && *r->p == ',') {
+            r->p++;
+            skip_ws(r);
+            continue;
+        }
+        if (r->p < r->end && *r->p == close) {
+            r->p++;
+            break;
+        }
+        fail(r, SPP_ESYNTAX, r->p, object ? "expected ',' or '}'" : "expected ',' or ']'");
+        goto bad;
+    }
+done:
     if (object)
-        check_duplicates(doc, n, f);
-    size_t index = 0;
-    for (const cJSON *c = n->child; c; c = c->next, index++) {
-        struct frame cf = {f, object ? (c->string ? c->string : "") : NULL, index};
-        if (object && text_is_bad_utf8(cf.key))
-            issue_at(doc, SPP_JSON_ISSUE_INVALID_UTF8, &cf);
-        policy_walk(doc, c, &cf);
-    }
+        check_duplicates(r, r->keys + base, r->nkeys - base, f);
+    /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): r->keys keeps the stack; the parse frees it */
+    r->nkeys = base;
+    r->depth--;
+    return c;
+bad:
+    r->nkeys = base;
+    r->depth--;
+    cJSON_Delete(c);
+    return NULL;
 }
 
-/*
- * Whether the byte pre-scan must run: when the document could nest deeper
- * than the limit (it has more openers than the limit allows) or holds a
- * "\u0000" escape (only the raw bytes show it). A typical answer has neither,
- * and is then read once by cJSON and once by the tree walk, not a third time.
- */
-static bool needs_prescan(const char *buf, size_t len, size_t max_depth)
+static cJSON *read_value(struct reader *r, const struct frame *f)
 {
-    size_t openers = 0;
-    for (size_t i = 0; i < len; i++)
-        openers += (buf[i] == '{') | (buf[i] == '[');
-    if (openers > max_depth)
-        return true;
-    for (const char *p = memchr(buf, '\\', len); p;
-         p = memchr(p + 1, '\\', len - (size_t)(p + 1 - buf)))
-        if ((size_t)(buf + len - p) >= 6 && memcmp(p, "\\u0000", 6) == 0)
-            return true;
-    return false;
+    if (r->p >= r->end) {
+        fail(r, SPP_ESYNTAX, r->p, "expected a value");
+        return NULL;
+    }
+    cJSON *n = NULL;
+    switch (*r->p) {
+    case '{':
+        return read_container(r, f, true);
+    case '[':
+        return read_container(r, f, false);
+    case '"': {
+        struct string_issues si;
+        char *s = read_string(r, &si);
+        if (!s)
+            return NULL;
+        string_issues_report(r, &si, f);
+        if (!(n = cJSON_CreateNull())) {
+            cJSON_free(s);
+            fail(r, SPP_ENOMEM, r->p, "out of memory");
+            return NULL;
+        }
+        n->type = cJSON_String;
+        n->valuestring = s;
+        return n;
+    }
+    case 't':
+        n = literal(r, "true", 4) ? cJSON_CreateTrue() : NULL;
+        break;
+    case 'f':
+        n = literal(r, "false", 5) ? cJSON_CreateFalse() : NULL;
+        break;
+    case 'n':
+        n = literal(r, "null", 4) ? cJSON_CreateNull() : NULL;
+        break;
+    default:
+        if (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'))
+            return read_number(r, f);
+        fail(r, SPP_ESYNTAX, r->p, "expected a value");
+        return NULL;
+    }
+    if (!n)
+        fail(r, SPP_ENOMEM, r->p, "out of memory");
+    return n;
 }
 
 /* ---- parse ------------------------------------------------------------ */
@@ -422,7 +727,7 @@ static bool needs_prescan(const char *buf, size_t len, size_t max_depth)
 static size_t eff_depth(const struct spp_json_limits *lim)
 {
     size_t d = lim && lim->max_depth ? lim->max_depth : SPP_JSON_DEFAULT_MAX_DEPTH;
-    /* cJSON refuses deeper documents itself; stay strictly below so ours speaks first. */
+    /* Trees deeper than cJSON's own limit could not be printed or duplicated by it. */
     return d < CJSON_NESTING_LIMIT ? d : CJSON_NESTING_LIMIT - 1;
 }
 
@@ -439,48 +744,46 @@ enum spp_code spp_json_parse(const char *buf, size_t len, const struct spp_json_
     if (len > eff_bytes(lim))
         return spp_err_set(err, SPP_ELIMIT, "JSON document of %zu bytes exceeds the limit of %zu",
                            len, eff_bytes(lim));
+    if (len == 0) {
+        spp_err_set(err, SPP_ESYNTAX, "empty input is not JSON");
+        if (err)
+            err->offset = 0;
+        return SPP_ESYNTAX;
+    }
     struct spp_json_doc *doc = calloc(1, sizeof(*doc));
     if (!doc)
         return spp_err_set(err, SPP_ENOMEM, "out of memory parsing JSON");
-    enum spp_code rc = SPP_OK;
-    if (buf && needs_prescan(buf, len, eff_depth(lim)))
-        rc = prescan(doc, buf, len, eff_depth(lim), err);
-    if (rc != SPP_OK) {
-        free(doc->issues);
-        free(doc);
-        return rc;
+    struct reader r = {.buf = (const unsigned char *)buf,
+                       .p = (const unsigned char *)buf,
+                       .end = (const unsigned char *)buf + len,
+                       .max_depth = eff_depth(lim),
+                       .doc = doc};
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        r.p += 3; /* a UTF-8 byte order mark, as cJSON allowed */
+    skip_ws(&r);
+    doc->root = read_value(&r, NULL);
+    skip_ws(&r);
+    if (doc->root && r.p < r.end)
+        fail(&r, SPP_ESYNTAX, r.p, "trailing data");
+    free(r.keys);
+    if (r.rc == SPP_OK) {
+        *out = doc;
+        return SPP_OK;
     }
-    const char *end = NULL;
-    doc->root = cJSON_ParseWithLengthOpts(buf ? buf : "", len, &end, false);
-    if (!doc->root) {
-        size_t off = end && end >= buf ? (size_t)(end - buf) : 0;
-        free(doc->issues);
-        free(doc);
-        if (len == 0)
-            spp_err_set(err, SPP_ESYNTAX, "empty input is not JSON");
-        else
-            spp_err_set(err, SPP_ESYNTAX, "malformed JSON near byte %zu", off);
-        if (err)
-            err->offset = off;
-        return SPP_ESYNTAX;
-    }
-    /* Only whitespace may follow the value (cJSON's require_null_terminated needs a NUL). */
-    size_t used = (size_t)(end - buf);
-    for (size_t i = used; i < len; i++) {
-        char c = buf[i];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-            cJSON_Delete(doc->root);
-            free(doc->issues);
-            free(doc);
-            spp_err_set(err, SPP_ESYNTAX, "trailing data after the JSON value at byte %zu", i);
-            if (err)
-                err->offset = i;
-            return SPP_ESYNTAX;
-        }
-    }
-    policy_walk(doc, doc->root, NULL);
-    *out = doc;
-    return SPP_OK;
+    cJSON_Delete(doc->root);
+    free(doc->issues);
+    free(doc);
+    if (r.rc == SPP_ENOMEM)
+        spp_err_set(err, SPP_ENOMEM, "out of memory parsing JSON");
+    else if (r.rc == SPP_ELIMIT)
+        spp_err_set(err, SPP_ELIMIT, "JSON nesting deeper than %zu", r.max_depth);
+    else if (strcmp(r.err_what, "trailing data") == 0)
+        spp_err_set(err, SPP_ESYNTAX, "trailing data after the JSON value at byte %zu", r.err_off);
+    else
+        spp_err_set(err, SPP_ESYNTAX, "malformed JSON near byte %zu: %s", r.err_off, r.err_what);
+    if (err)
+        err->offset = r.err_off;
+    return r.rc;
 }
 
 enum spp_code spp_file_read(const char *path, size_t max_bytes, char **out, size_t *out_len,
@@ -497,7 +800,12 @@ enum spp_code spp_file_read(const char *path, size_t max_bytes, char **out, size
     enum spp_code rc = SPP_OK;
     for (;;) {
         if (len == cap) {
+            /* A regular file's size is known: one allocation of it (plus room to see EOF). */
+            struct stat st;
             size_t ncap = cap ? cap * 2 : 65536;
+            if (!cap && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+                (uintmax_t)st.st_size < max_bytes)
+                ncap = (size_t)st.st_size + 1;
             if (ncap > max_bytes + 1)
                 ncap = max_bytes + 1;
             if (ncap <= cap) {

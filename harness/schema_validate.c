@@ -651,8 +651,10 @@ static bool v_object(struct vctx *c, const struct spp_schema_node *n, const stru
                      struct track *t)
 {
     bool ok = true;
-    /* One pass counting the distinct required names present; the slow path only on failure. */
-    size_t present = 0;
+    /* One pass counting the distinct required names present; the slow path only on failure.
+     * The key map slots it finds serve the properties pass too (one hash per member). */
+    size_t present = 0, nslots = 0;
+    const struct spp_schema_keyslot *slots[64];
     if (n->n_required_sorted) {
         /* A duplicate key must count once: remember which names were seen. */
         bool small[64], *seen = small;
@@ -662,6 +664,8 @@ static bool v_object(struct vctx *c, const struct spp_schema_node *n, const stru
             memset(small, 0, sizeof(small));
         for (const struct spp_json *m = spp_json_first(x); seen && m; m = spp_json_next(m)) {
             const struct spp_schema_keyslot *slot = key_slot(n, spp_json_key(m));
+            if (nslots < sizeof(slots) / sizeof(slots[0]))
+                slots[nslots++] = slot;
             size_t at = slot && slot->req >= 0 ? (size_t)slot->req : n->n_required_sorted;
             if (at < n->n_required_sorted && !seen[at]) {
                 seen[at] = true;
@@ -696,7 +700,11 @@ static bool v_object(struct vctx *c, const struct spp_schema_node *n, const stru
             const char *key = spp_json_key(m);
             bool matched = false, r = true;
             push(&c->ip, key, 0);
-            const struct spp_schema_node *p = n->n_props ? prop_find(n, key) : NULL;
+            const struct spp_schema_node *p = NULL;
+            if (i < nslots)
+                p = slots[i] && slots[i]->prop >= 0 ? n->props[slots[i]->prop].node : NULL;
+            else if (n->n_props)
+                p = prop_find(n, key);
             if (p) {
                 matched = true;
                 r = vchild(c, p, m, NULL, "properties", key, 0, false) && r;

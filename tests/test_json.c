@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,4 +217,155 @@ Test(json, compares_objects_with_duplicate_keys_member_by_member)
     spp_json_doc_free(swapped);
     spp_json_doc_free(same);
     spp_json_doc_free(a);
+}
+
+/* ---- the reader: RFC 8259, strictly ------------------------------------------------------- */
+
+static enum spp_code parse_rc(const char *s, size_t *offset)
+{
+    struct spp_json_doc *doc = NULL;
+    struct spp_err e;
+    enum spp_code rc = spp_json_parse(s, strlen(s), NULL, &doc, &e);
+    if (rc != SPP_OK && offset)
+        *offset = e.offset;
+    spp_json_doc_free(doc);
+    return rc;
+}
+
+Test(json, rejects_numbers_outside_the_rfc_grammar)
+{
+    const char *bad[] = {"01",   "-01",  "1.",    ".5",       "-.5", "+1",  "-",    "1e",  "1e+",
+                         "1.e3", "0x10", "1.5.2", "Infinity", "NaN", "- 1", "[1,]", "[01]"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        cr_expect_eq(parse_rc(bad[i], NULL), SPP_ESYNTAX, "%s was accepted", bad[i]);
+    const char *good[] = {"0", "-0", "1.5", "-1.5e-3", "1E+2", "0e0", "123456789012345678901234"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        cr_expect_eq(parse_rc(good[i], NULL), SPP_OK, "%s was refused", good[i]);
+}
+
+Test(json, reads_integers_exactly_with_and_without_strtod)
+{
+    struct spp_json_doc *doc =
+        parse_ok("[999999999999999,-999999999999999,1234567890123456,-0,0.1,2.5e3,1e-400]");
+    const struct spp_json *a = spp_json_doc_root(doc);
+    cr_assert_eq(spp_json_number(spp_json_at(a, 0)), 999999999999999.0);
+    cr_assert_eq(spp_json_number(spp_json_at(a, 1)), -999999999999999.0);
+    cr_assert_eq(spp_json_number(spp_json_at(a, 2)), 1234567890123456.0);
+    cr_assert(signbit(spp_json_number(spp_json_at(a, 3))), "-0 lost its sign");
+    cr_assert_eq(spp_json_number(spp_json_at(a, 4)), 0.1);
+    cr_assert_eq(spp_json_number(spp_json_at(a, 5)), 2500.0);
+    cr_assert_eq(spp_json_number(spp_json_at(a, 6)), 0.0);
+    spp_json_doc_free(doc);
+}
+
+Test(json, rejects_control_characters_and_bad_escapes_in_strings)
+{
+    size_t off = 0;
+    cr_expect_eq(parse_rc("[\"a\tb\"]", &off), SPP_ESYNTAX);
+    cr_expect_eq(off, 3);
+    cr_expect_eq(parse_rc("[\"a\nb\"]", NULL), SPP_ESYNTAX);
+    cr_expect_eq(parse_rc("[\"\\x41\"]", &off), SPP_ESYNTAX);
+    cr_expect_eq(off, 2);
+    cr_expect_eq(parse_rc("[\"\\u12\"]", NULL), SPP_ESYNTAX);
+    cr_expect_eq(parse_rc("[\"\\ud800\"]", NULL), SPP_ESYNTAX, "lone high surrogate");
+    cr_expect_eq(parse_rc("[\"\\udc00\"]", NULL), SPP_ESYNTAX, "lone low surrogate");
+    cr_expect_eq(parse_rc("[\"\\ud800\\u0041\"]", NULL), SPP_ESYNTAX, "high then no low");
+    cr_expect_eq(parse_rc("[\"abc", &off), SPP_ESYNTAX);
+    cr_expect_eq(off, 5);
+    cr_expect_eq(parse_rc("[\"abc\\", NULL), SPP_ESYNTAX);
+}
+
+Test(json, decodes_every_escape_and_surrogate_pairs)
+{
+    struct spp_json_doc *doc =
+        parse_ok("[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\", \"\\u00e9\\u20AC\\ud83d\\ude00\"]");
+    const struct spp_json *a = spp_json_doc_root(doc);
+    cr_assert_str_eq(spp_json_string(spp_json_at(a, 0), NULL), "\"\\/\b\f\n\r\t");
+    cr_assert_str_eq(spp_json_string(spp_json_at(a, 1), NULL),
+                     "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+    cr_assert_eq(issue_count(doc, SPP_JSON_ISSUE_INVALID_UTF8, NULL), 0);
+    spp_json_doc_free(doc);
+}
+
+/* The word-at-a-time scan must stop on the exact byte wherever it falls in a word. */
+Test(json, finds_quotes_escapes_and_high_bytes_at_every_position_of_a_word)
+{
+    const char *stops[] = {"\\\"", "\\\\", "\xc3\xa9", "\\u0041"};
+    const char *decoded[] = {"\"", "\\", "\xc3\xa9", "A"};
+    for (size_t k = 0; k < 4; k++) {
+        for (size_t at = 0; at < 20; at++) {
+            char json[64], want[64];
+            snprintf(json, sizeof(json), "[\"%.*s%s%.*s\"]", (int)at, "abcdefghijklmnopqrstu",
+                     stops[k], (int)(19 - at), "ABCDEFGHIJKLMNOPQRSTU");
+            snprintf(want, sizeof(want), "%.*s%s%.*s", (int)at, "abcdefghijklmnopqrstu", decoded[k],
+                     (int)(19 - at), "ABCDEFGHIJKLMNOPQRSTU");
+            struct spp_json_doc *doc = parse_ok(json);
+            const char *got = spp_json_string(spp_json_at(spp_json_doc_root(doc), 0), NULL);
+            cr_expect_str_eq(got, want, "%s", json);
+            spp_json_doc_free(doc);
+        }
+    }
+    /* A control character and a high byte that is not UTF-8, at each position. */
+    for (size_t at = 0; at < 20; at++) {
+        char json[64];
+        snprintf(json, sizeof(json), "[\"%.*s\x01xx\"]", (int)at, "abcdefghijklmnopqrstu");
+        size_t off = 0;
+        cr_expect_eq(parse_rc(json, &off), SPP_ESYNTAX, "%zu", at);
+        cr_expect_eq(off, 2 + at);
+        snprintf(json, sizeof(json), "[\"%.*s\xffxx\"]", (int)at, "abcdefghijklmnopqrstu");
+        struct spp_json_doc *doc = parse_ok(json);
+        cr_expect_eq(issue_count(doc, SPP_JSON_ISSUE_INVALID_UTF8, "/0"), 1, "%zu", at);
+        spp_json_doc_free(doc);
+    }
+}
+
+Test(json, names_the_byte_of_a_syntax_error)
+{
+    size_t off = 0;
+    cr_expect_eq(parse_rc("{\"a\" 1}", &off), SPP_ESYNTAX);
+    cr_expect_eq(off, 5);
+    cr_expect_eq(parse_rc("[1 2]", &off), SPP_ESYNTAX);
+    cr_expect_eq(off, 3);
+    cr_expect_eq(parse_rc("{1:2}", &off), SPP_ESYNTAX);
+    cr_expect_eq(off, 1);
+    cr_expect_eq(parse_rc("[tru]", &off), SPP_ESYNTAX);
+    cr_expect_eq(off, 1);
+    cr_expect_eq(parse_rc("  ", &off), SPP_ESYNTAX);
+    cr_expect_eq(off, 2);
+    /* Only the four RFC white-space bytes separate tokens. */
+    cr_expect_eq(parse_rc("\f[1]", &off), SPP_ESYNTAX);
+    cr_expect_eq(parse_rc(" \t\r\n[1] \t\r\n", NULL), SPP_OK);
+}
+
+Test(json, skips_a_utf8_byte_order_mark)
+{
+    cr_expect_eq(parse_rc("\xef\xbb\xbf{\"a\":1}", NULL), SPP_OK);
+    cr_expect_eq(parse_rc("{\"a\":1}\xef\xbb\xbf", NULL), SPP_ESYNTAX);
+}
+
+Test(json, locates_the_nul_and_utf8_issues_of_keys_at_their_member)
+{
+    struct spp_json_doc *doc = parse_ok("{\"o\":{\"k\\u0000x\":1,\"\xff\":2}}");
+    size_t n = 0;
+    const struct spp_json_issue *is = spp_json_doc_issues(doc, &n, NULL);
+    cr_assert_eq(n, 2);
+    cr_expect_eq(is[0].kind, SPP_JSON_ISSUE_NUL_IN_STRING);
+    cr_expect_str_eq(is[0].pointer, "/o/k"); /* the key as cJSON keeps it: cut at the NUL */
+    cr_expect_eq(is[0].offset, 8);
+    cr_expect_eq(is[1].kind, SPP_JSON_ISSUE_INVALID_UTF8);
+    cr_expect_str_eq(is[1].pointer, "/o/\xff");
+    spp_json_doc_free(doc);
+}
+
+Test(json, reports_the_opener_beyond_the_depth_limit)
+{
+    struct spp_json_limits lim = {.max_depth = 3};
+    struct spp_json_doc *doc = NULL;
+    struct spp_err e;
+    cr_assert_eq(spp_json_parse("[[[1]]]", 7, &lim, &doc, &e), SPP_OK);
+    spp_json_doc_free(doc);
+    doc = NULL;
+    cr_assert_eq(spp_json_parse("[{\"a\":[[1]]}]", 13, &lim, &doc, &e), SPP_ELIMIT);
+    cr_expect_eq(e.offset, 7);
+    cr_assert_null(doc);
 }
