@@ -59,7 +59,8 @@ struct spp_schema_options {
     bool openapi30_nullable; /* honour OpenAPI 3.0 "nullable": true */
     size_t max_errors;       /* errors kept per validation; 0: SPP_SCHEMA_DEFAULT_MAX_ERRORS */
     size_t max_depth;        /* recursion limit; 0: SPP_SCHEMA_DEFAULT_MAX_DEPTH */
-    bool record_evaluated;   /* record the schema and instance locations visited */
+    bool record_evaluated;   /* record the schema locations visited */
+    bool record_instances;   /* with record_evaluated, the instance locations too (a path each) */
     /* Extra documents by URI for remote "$ref"s; may be NULL. Borrowed: it must outlive every
      * spp_schema_load/compile/at call, not the validations (used documents are cloned). */
     const struct spp_schema_registry *registry;
@@ -130,8 +131,9 @@ struct spp_schema_result {
     size_t cap;
     size_t dropped; /* errors beyond max_errors, counted not kept */
     bool depth_exceeded;
-    /* With record_evaluated: deduplicated absolute locations of every schema object visited,
-     * and instance locations with array indices as "*". Owned by the result. */
+    /* With record_evaluated: deduplicated absolute locations of every schema object visited;
+     * with record_instances too, instance locations with array indices as "*". Owned by the
+     * result. */
     char **evaluated_schemas;
     size_t n_evaluated_schemas;
     char **evaluated_instances;

@@ -48,6 +48,10 @@ struct track {
 struct spp_schema_seen {
     struct spp_map schemas;
     struct spp_map instances;
+    /* Schema nodes already recorded, by address: most visits are repeats, and a pointer
+     * probe is cheaper than hashing the location string. Open addressing, power of 2. */
+    const struct spp_schema_node **nodes;
+    size_t nodes_cap, nodes_n;
 };
 
 struct vctx {
@@ -234,17 +238,56 @@ static bool seen_add(struct spp_map *m, char ***arr, size_t *n, const char *s)
     return true;
 }
 
+static size_t node_slot(const struct spp_schema_node *n, size_t mask)
+{
+    return (size_t)(((uintptr_t)n >> 4) * 0x9E3779B97F4A7C15ull) & mask;
+}
+
+/* Whether n was recorded before; remembers it if not. False also when out of memory. */
+static bool node_seen(struct spp_schema_seen *sn, const struct spp_schema_node *n, bool *oom)
+{
+    if (sn->nodes_n * 2 >= sn->nodes_cap) {
+        size_t cap = sn->nodes_cap ? 2 * sn->nodes_cap : 256;
+        const struct spp_schema_node **t = calloc(cap, sizeof(*t));
+        if (!t) {
+            *oom = true;
+            return false;
+        }
+        for (size_t i = 0; i < sn->nodes_cap; i++) {
+            if (!sn->nodes[i])
+                continue;
+            size_t at = node_slot(sn->nodes[i], cap - 1);
+            while (t[at])
+                at = (at + 1) & (cap - 1);
+            t[at] = sn->nodes[i];
+        }
+        free(sn->nodes);
+        sn->nodes = t;
+        sn->nodes_cap = cap;
+    }
+    size_t at = node_slot(n, sn->nodes_cap - 1);
+    for (; sn->nodes[at]; at = (at + 1) & (sn->nodes_cap - 1))
+        if (sn->nodes[at] == n)
+            return true;
+    sn->nodes[at] = n;
+    sn->nodes_n++;
+    return false;
+}
+
 static void record(struct vctx *c, const struct spp_schema_node *n)
 {
     struct spp_schema_result *r = c->res;
-    struct spp_sbuf il = {0};
-    path_str(&c->ip, &il, true);
+    bool oom = false;
     bool ok =
-        !il.oom &&
-        seen_add(&r->seen_->schemas, &r->evaluated_schemas, &r->n_evaluated_schemas, n->abs) &&
-        seen_add(&r->seen_->instances, &r->evaluated_instances, &r->n_evaluated_instances,
-                 spp_sbuf_str(&il));
-    spp_sbuf_free(&il);
+        node_seen(r->seen_, n, &oom) || (!oom && seen_add(&r->seen_->schemas, &r->evaluated_schemas,
+                                                          &r->n_evaluated_schemas, n->abs));
+    if (ok && c->s->opt.record_instances) {
+        struct spp_sbuf il = {0};
+        path_str(&c->ip, &il, true);
+        ok = !il.oom && seen_add(&r->seen_->instances, &r->evaluated_instances,
+                                 &r->n_evaluated_instances, spp_sbuf_str(&il));
+        spp_sbuf_free(&il);
+    }
     if (!ok)
         c->oom = c->stop = true;
 }
@@ -1133,6 +1176,7 @@ void spp_schema_result_free(struct spp_schema_result *res)
     if (res->seen_) {
         spp_map_free(&res->seen_->schemas);
         spp_map_free(&res->seen_->instances);
+        free(res->seen_->nodes);
         free(res->seen_);
     }
     memset(res, 0, sizeof(*res));

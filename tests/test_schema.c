@@ -460,6 +460,7 @@ Test(schema, record_evaluated_lists_schema_and_instance_locations)
     struct spp_schema_options opt;
     spp_schema_options_init(&opt);
     opt.record_evaluated = true;
+    opt.record_instances = true;
     struct spp_schema *s = NULL;
     cr_assert_eq(spp_schema_load(spp_json_doc_root(doc), "c.json", &opt, &s, NULL), SPP_OK);
     spp_json_doc_free(doc);
@@ -485,12 +486,31 @@ Test(schema, record_evaluated_writes_array_indices_as_stars)
     struct spp_schema_options opt;
     spp_schema_options_init(&opt);
     opt.record_evaluated = true;
+    opt.record_instances = true;
     struct spp_schema *s = compile_opt("{\"items\":{\"type\":\"integer\"}}", &opt);
     struct spp_schema_result res;
     cr_assert_eq(check(s, "[1,2,3]", &res), SPP_OK);
     cr_expect_eq(res.n_evaluated_instances, 2); /* the root and every item as one */
     cr_expect_str_eq(res.evaluated_instances[1], "/*");
     cr_expect_eq(res.n_evaluated_schemas, 2);
+    spp_schema_result_free(&res);
+    spp_schema_free(s);
+}
+
+Test(schema, record_evaluated_alone_lists_each_schema_once_and_no_instances)
+{
+    struct spp_schema_options opt;
+    spp_schema_options_init(&opt);
+    opt.record_evaluated = true;
+    struct spp_schema *s = compile_opt(
+        "{\"$defs\":{\"n\":{\"type\":\"integer\"}},\"items\":{\"$ref\":\"#/$defs/n\"}}", &opt);
+    struct spp_schema_result res;
+    cr_assert_eq(check(s, "[1,2,3,4,5,6,7,8,9,10]", &res), SPP_OK);
+    cr_expect_eq(res.n_evaluated_instances, 0);
+    cr_expect_eq(res.n_evaluated_schemas, 3, "root, items and the $defs target, once each");
+    for (size_t i = 0; i < res.n_evaluated_schemas; i++)
+        for (size_t j = i + 1; j < res.n_evaluated_schemas; j++)
+            cr_expect_str_neq(res.evaluated_schemas[i], res.evaluated_schemas[j]);
     spp_schema_result_free(&res);
     spp_schema_free(s);
 }
