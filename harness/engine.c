@@ -9,6 +9,7 @@
 #include "engine.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,31 @@ struct schema_mark {
     bool required;  /* a "required" failure: a member of instance is missing */
 };
 
+/*
+ * What the drift walk needs of one contract schema, worked out once per run: the
+ * "properties" an object instance meets (after "$ref" and the anyOf/oneOf branch), hashed,
+ * and the "items" an array meets. Every answer walks the same few hundred schemas, and
+ * resolving "$ref" strings and scanning property lists per member cost more than the rest.
+ */
+struct drift_prop {
+    const char *name;
+    uint32_t hash;
+    const struct spp_json *schema;
+};
+
+struct drift_entry {
+    const struct spp_json *schema; /* as met, before "$ref" and the branch */
+    const struct spp_json *props;  /* NULL: a free-form object */
+    const struct spp_json *items;
+    struct drift_prop *tab; /* props hashed (mask + 1 slots); NULL if props is NULL */
+    size_t mask;
+};
+
+struct spp_drift_memo {
+    struct drift_entry *e; /* open addressing by schema address */
+    size_t cap, n;
+};
+
 struct run {
     const struct spp_engine_config *cfg;
     struct spp_report *report;
@@ -63,6 +89,7 @@ struct run {
     struct schema_mark marks[SCHEMA_MARKS_MAX];
     size_t nmarks;
     bool marks_overflow;
+    struct spp_drift_memo drift; /* the contract schemas' drift entries, for every answer */
 };
 
 /* ---- requests ------------------------------------------------------------ */
@@ -449,59 +476,168 @@ static const struct spp_json *deref(const struct spp_json *doc, const struct spp
 
 /* Picks the branch of an anyOf/oneOf that describes this kind of instance. */
 static const struct spp_json *branch_for(const struct spp_json *doc, const struct spp_json *schema,
-                                         const struct spp_json *instance)
+                                         enum spp_json_kind kind)
 {
     const struct spp_json *alts = spp_json_get(schema, "anyOf");
     if (!alts)
         alts = spp_json_get(schema, "oneOf");
     for (const struct spp_json *a = spp_json_first(alts); a; a = spp_json_next(a)) {
         const struct spp_json *t = deref(doc, a);
-        const struct spp_json *props = spp_json_get(t, "properties");
-        const struct spp_json *items = spp_json_get(t, "items");
-        if ((spp_json_kind(instance) == SPP_JSON_OBJECT && props) ||
-            (spp_json_kind(instance) == SPP_JSON_ARRAY && items))
+        if ((kind == SPP_JSON_OBJECT && spp_json_get(t, "properties")) ||
+            (kind == SPP_JSON_ARRAY && spp_json_get(t, "items")))
             return t;
     }
     return schema;
 }
 
-static void drift_walk(const struct spp_json *doc, const struct spp_json *schema,
-                       const struct spp_json *inst, struct spp_report *rep, size_t v, char *ptr,
-                       size_t cap, size_t depth)
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static size_t addr_slot(const void *p, size_t mask)
+{
+    return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull) & mask;
+}
+
+static bool drift_entry_fill(const struct spp_json *doc, const struct spp_json *schema,
+                             struct drift_entry *d)
+{
+    const struct spp_json *s = deref(doc, schema);
+    *d = (struct drift_entry){.schema = schema,
+                              .props =
+                                  spp_json_get(branch_for(doc, s, SPP_JSON_OBJECT), "properties"),
+                              .items = spp_json_get(branch_for(doc, s, SPP_JSON_ARRAY), "items")};
+    size_t n = spp_json_count(d->props), cap = 4;
+    if (!d->props)
+        return true;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (!(d->tab = calloc(cap, sizeof(*d->tab))))
+        return false;
+    d->mask = cap - 1;
+    for (const struct spp_json *m = spp_json_first(d->props); m; m = spp_json_next(m)) {
+        const char *name = spp_json_key(m);
+        uint32_t h = name_hash(name);
+        size_t at = h & d->mask;
+        while (d->tab[at].name && strcmp(d->tab[at].name, name) != 0)
+            at = (at + 1) & d->mask;
+        if (!d->tab[at].name) /* the first of duplicate names, as spp_json_get finds it */
+            d->tab[at] = (struct drift_prop){name, h, m};
+    }
+    return true;
+}
+
+/* The memo's entry of schema, made on first use; NULL when out of memory. */
+static const struct drift_entry *
+drift_entry(struct spp_drift_memo *memo, const struct spp_json *doc, const struct spp_json *schema)
+{
+    if (memo->cap) {
+        for (size_t at = addr_slot(schema, memo->cap - 1); memo->e[at].schema;
+             at = (at + 1) & (memo->cap - 1))
+            if (memo->e[at].schema == schema)
+                return &memo->e[at];
+    }
+    if (2 * (memo->n + 1) > memo->cap) {
+        size_t cap = memo->cap ? 2 * memo->cap : 256;
+        struct drift_entry *e = calloc(cap, sizeof(*e));
+        if (!e)
+            return NULL;
+        for (size_t i = 0; i < memo->cap; i++) {
+            if (!memo->e[i].schema)
+                continue;
+            size_t at = addr_slot(memo->e[i].schema, cap - 1);
+            while (e[at].schema)
+                at = (at + 1) & (cap - 1);
+            e[at] = memo->e[i];
+        }
+        free(memo->e);
+        memo->e = e;
+        memo->cap = cap;
+    }
+    size_t at = addr_slot(schema, memo->cap - 1);
+    while (memo->e[at].schema)
+        at = (at + 1) & (memo->cap - 1);
+    if (!drift_entry_fill(doc, schema, &memo->e[at])) {
+        memo->e[at] = (struct drift_entry){0};
+        return NULL;
+    }
+    memo->n++;
+    return &memo->e[at];
+}
+
+static void drift_memo_free(struct spp_drift_memo *memo)
+{
+    for (size_t i = 0; i < memo->cap; i++)
+        free(memo->e[i].tab);
+    free(memo->e);
+    *memo = (struct spp_drift_memo){0};
+}
+
+static const struct spp_json *drift_prop(const struct drift_entry *d, const char *name)
+{
+    uint32_t h = name_hash(name);
+    for (size_t at = h & d->mask; d->tab[at].name; at = (at + 1) & d->mask)
+        if (d->tab[at].hash == h && strcmp(d->tab[at].name, name) == 0)
+            return d->tab[at].schema;
+    return NULL;
+}
+
+/* False when out of memory (what was found so far is recorded). */
+static bool drift_walk(struct spp_drift_memo *memo, const struct spp_json *doc,
+                       const struct spp_json *schema, const struct spp_json *inst,
+                       struct spp_report *rep, size_t v, char *ptr, size_t cap, size_t depth)
 {
     if (!schema || depth > 64)
-        return;
-    schema = branch_for(doc, deref(doc, schema), inst);
+        return true;
+    const struct drift_entry *found = drift_entry(memo, doc, schema);
+    if (!found)
+        return false;
+    /* A copy: the walk below may grow the memo, which moves its entries (not their tables). */
+    const struct drift_entry entry = *found, *d = &entry;
     size_t keep = strlen(ptr);
+    bool ok = true;
     if (spp_json_kind(inst) == SPP_JSON_OBJECT) {
-        const struct spp_json *props = spp_json_get(schema, "properties");
-        if (!props)
-            return; /* a free-form object: everything in it is documented as "object" */
-        for (const struct spp_json *m = spp_json_first(inst); m; m = spp_json_next(m)) {
+        if (!d->props)
+            return true; /* a free-form object: everything in it is documented as "object" */
+        for (const struct spp_json *m = spp_json_first(inst); m && ok; m = spp_json_next(m)) {
             spp_json_pointer_push(ptr, cap, spp_json_key(m));
-            const struct spp_json *ps = spp_json_get(props, spp_json_key(m));
+            const struct spp_json *ps = drift_prop(d, spp_json_key(m));
             if (!ps)
                 spp_report_drift(rep, v, ptr);
             else
-                drift_walk(doc, ps, m, rep, v, ptr, cap, depth + 1);
+                ok = drift_walk(memo, doc, ps, m, rep, v, ptr, cap, depth + 1);
             ptr[keep] = '\0';
         }
-    } else if (spp_json_kind(inst) == SPP_JSON_ARRAY) {
-        const struct spp_json *items = spp_json_get(schema, "items");
+    } else if (spp_json_kind(inst) == SPP_JSON_ARRAY && d->items) {
         size_t i = 0;
-        for (const struct spp_json *e = spp_json_first(inst); e && items; e = spp_json_next(e)) {
+        for (const struct spp_json *e = spp_json_first(inst); e && ok; e = spp_json_next(e)) {
             spp_json_pointer_push_index(ptr, cap, i++);
-            drift_walk(doc, items, e, rep, v, ptr, cap, depth + 1);
+            ok = drift_walk(memo, doc, d->items, e, rep, v, ptr, cap, depth + 1);
             ptr[keep] = '\0';
         }
     }
+    return ok;
 }
 
-void spp_engine_drift(const struct spp_json *contract_doc, const struct spp_json *schema,
-                      const struct spp_json *instance, struct spp_report *report, size_t v)
+static bool drift_with(struct spp_drift_memo *memo, const struct spp_json *contract_doc,
+                       const struct spp_json *schema, const struct spp_json *instance,
+                       struct spp_report *report, size_t v)
 {
     char ptr[SPP_JSON_POINTER_MAX * 2] = "";
-    drift_walk(contract_doc, schema, instance, report, v, ptr, sizeof(ptr), 0);
+    return drift_walk(memo, contract_doc, schema, instance, report, v, ptr, sizeof(ptr), 0);
+}
+
+bool spp_engine_drift(const struct spp_json *contract_doc, const struct spp_json *schema,
+                      const struct spp_json *instance, struct spp_report *report, size_t v)
+{
+    struct spp_drift_memo memo = {0};
+    bool ok = drift_with(&memo, contract_doc, schema, instance, report, v);
+    drift_memo_free(&memo);
+    return ok;
 }
 
 /* ---- judging one answer -------------------------------------------------- */
@@ -558,7 +694,8 @@ static void judge(struct run *r, const struct spp_case *c, const char *url,
     const struct spp_json *after = spp_json_doc_root(body);
     r->cur_after = after;
     if (after && spp_json_kind(after) == SPP_JSON_OBJECT) {
-        spp_engine_drift(spp_contract_doc(r->ver->contract),
+        /* Best effort, like the report's own drift records: out of memory drops locations. */
+        (void)drift_with(&r->drift, spp_contract_doc(r->ver->contract),
                          spp_json_pointer(spp_contract_doc(r->ver->contract),
                                           "/components/schemas/TicketResource"),
                          after, r->report, r->v);
@@ -871,6 +1008,7 @@ static void run_finish(struct run *r, enum spp_engine_outcome outcome, size_t *r
     spp_json_free(r->state);
     spp_json_free(r->original);
     spp_http_free(r->http);
+    drift_memo_free(&r->drift);
 }
 
 enum spp_code spp_engine_run(const struct spp_engine_config *cfg, struct spp_report *report,

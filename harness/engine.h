@@ -93,8 +93,9 @@ enum spp_code spp_engine_replay(const struct spp_engine_config *cfg, const struc
                                 struct spp_report *report, enum spp_engine_outcome *outcome,
                                 size_t *requests, struct spp_err *err);
 
-/* Records drift: every property of instance that schema (a contract schema) does not document. */
-void spp_engine_drift(const struct spp_json *contract_doc, const struct spp_json *schema,
+/* Records drift: every property of instance that schema (a contract schema) does not document.
+ * False when out of memory (what was found so far is recorded). */
+bool spp_engine_drift(const struct spp_json *contract_doc, const struct spp_json *schema,
                       const struct spp_json *instance, struct spp_report *report, size_t v);
 
 #endif

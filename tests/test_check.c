@@ -36,8 +36,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "json.h"
 #include "mock.h"
+#include "report.h"
 #include "schema.h"
 #include "support/rawserver.h"
 #include "support/recorder.h"
@@ -1500,4 +1502,47 @@ Test(replay, exits_2_for_a_case_file_it_cannot_use, .init = setup, .fini = teard
     st = run_replay(path, NULL, out, sizeof(out));
     cr_assert_eq(st, 2, "exit %d\n%s", st, out);
     rm_rf(dir);
+}
+
+/* The drift walk resolves "$ref", anyOf branches and array items once per schema and run. */
+Test(check, drift_finds_every_undocumented_member_through_refs_branches_and_items)
+{
+    static const char contract[] =
+        "{\"components\":{\"schemas\":{"
+        "\"T\":{\"properties\":{\"a\":{\"$ref\":\"#/components/schemas/A\"},"
+        "\"list\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/A\"}},"
+        "\"opt\":{\"anyOf\":[{\"type\":\"null\"},{\"$ref\":\"#/components/schemas/A\"}]},"
+        "\"free\":{\"type\":\"object\"},\"x\":{}}},"
+        "\"A\":{\"properties\":{\"x\":{},\"x\":{\"properties\":{\"deep\":{}}}}}}}}";
+    static const char answer[] = "{\"a\":{\"x\":1,\"y\":2},\"list\":[{\"x\":1},{\"z\":3}],"
+                                 "\"opt\":{\"w\":1},\"free\":{\"any\":1},\"x\":0,\"extra\":1}";
+    struct spp_json_doc *c = NULL, *a = NULL;
+    cr_assert_eq(spp_json_parse(contract, sizeof(contract) - 1, NULL, &c, NULL), SPP_OK);
+    cr_assert_eq(spp_json_parse(answer, sizeof(answer) - 1, NULL, &a, NULL), SPP_OK);
+    struct spp_report *rep = spp_report_new(NULL);
+    size_t v = spp_report_begin_version(rep, "1", "c.json", "1", true);
+    const struct spp_json *t = spp_json_pointer(spp_json_doc_root(c), "/components/schemas/T");
+    /* Twice: the second walk finds the same, not more. */
+    for (int i = 0; i < 2; i++)
+        cr_assert(spp_engine_drift(spp_json_doc_root(c), t, spp_json_doc_root(a), rep, v));
+    struct spp_json *j = spp_report_to_json(rep);
+    const struct spp_json *drift =
+        spp_json_get(spp_json_at(spp_json_get(j, "versions"), 0), "drift");
+    const char *want[] = {"/a/y", "/list/*/z", "/opt/w", "/extra"};
+    cr_assert_eq(spp_json_count(drift), 4, "drift: %zu locations", spp_json_count(drift));
+    for (size_t i = 0; i < 4; i++) {
+        bool found = false;
+        for (const struct spp_json *d = spp_json_first(drift); d; d = spp_json_next(d)) {
+            const char *loc = spp_json_string(spp_json_get(d, "instanceLocation"), NULL);
+            if (loc && strcmp(loc, want[i]) == 0) {
+                found = true;
+                cr_expect_eq(spp_json_number(spp_json_get(d, "count")), 2.0, "%s", loc);
+            }
+        }
+        cr_expect(found, "no drift at %s", want[i]);
+    }
+    spp_json_free(j);
+    spp_report_free(rep);
+    spp_json_doc_free(a);
+    spp_json_doc_free(c);
 }
