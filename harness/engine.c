@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "http.h"
 #include "mutate.h"
 #include "plan.h"
@@ -490,19 +491,6 @@ static const struct spp_json *branch_for(const struct spp_json *doc, const struc
     return schema;
 }
 
-static uint32_t name_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-static size_t addr_slot(const void *p, size_t mask)
-{
-    return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull) & mask;
-}
-
 static bool drift_entry_fill(const struct spp_json *doc, const struct spp_json *schema,
                              struct drift_entry *d)
 {
@@ -521,7 +509,7 @@ static bool drift_entry_fill(const struct spp_json *doc, const struct spp_json *
     d->mask = cap - 1;
     for (const struct spp_json *m = spp_json_first(d->props); m; m = spp_json_next(m)) {
         const char *name = spp_json_key(m);
-        uint32_t h = name_hash(name);
+        uint32_t h = spp_hash_str(name);
         size_t at = h & d->mask;
         while (d->tab[at].name && strcmp(d->tab[at].name, name) != 0)
             at = (at + 1) & d->mask;
@@ -536,7 +524,7 @@ static const struct drift_entry *
 drift_entry(struct spp_drift_memo *memo, const struct spp_json *doc, const struct spp_json *schema)
 {
     if (memo->cap) {
-        for (size_t at = addr_slot(schema, memo->cap - 1); memo->e[at].schema;
+        for (size_t at = spp_hash_ptr(schema, memo->cap - 1); memo->e[at].schema;
              at = (at + 1) & (memo->cap - 1))
             if (memo->e[at].schema == schema)
                 return &memo->e[at];
@@ -549,7 +537,7 @@ drift_entry(struct spp_drift_memo *memo, const struct spp_json *doc, const struc
         for (size_t i = 0; i < memo->cap; i++) {
             if (!memo->e[i].schema)
                 continue;
-            size_t at = addr_slot(memo->e[i].schema, cap - 1);
+            size_t at = spp_hash_ptr(memo->e[i].schema, cap - 1);
             while (e[at].schema)
                 at = (at + 1) & (cap - 1);
             e[at] = memo->e[i];
@@ -558,7 +546,7 @@ drift_entry(struct spp_drift_memo *memo, const struct spp_json *doc, const struc
         memo->e = e;
         memo->cap = cap;
     }
-    size_t at = addr_slot(schema, memo->cap - 1);
+    size_t at = spp_hash_ptr(schema, memo->cap - 1);
     while (memo->e[at].schema)
         at = (at + 1) & (memo->cap - 1);
     if (!drift_entry_fill(doc, schema, &memo->e[at])) {
@@ -579,7 +567,7 @@ static void drift_memo_free(struct spp_drift_memo *memo)
 
 static const struct spp_json *drift_prop(const struct drift_entry *d, const char *name)
 {
-    uint32_t h = name_hash(name);
+    uint32_t h = spp_hash_str(name);
     for (size_t at = h & d->mask; d->tab[at].name; at = (at + 1) & d->mask)
         if (d->tab[at].hash == h && strcmp(d->tab[at].name, name) == 0)
             return d->tab[at].schema;

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hash.h"
+
 struct spp_json_doc {
     cJSON *root;
     /* Allocated on the first issue: a clean document (nearly all) costs no 17 KB record. */
@@ -206,14 +208,6 @@ static void issue_at(struct spp_json_doc *doc, enum spp_json_issue_kind kind, co
     char ptr[SPP_JSON_POINTER_MAX * 4];
     frame_pointer(f, ptr, sizeof(ptr));
     add_issue(doc, kind, ptr, offset);
-}
-
-static uint32_t fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
 }
 
 /* The keys of the objects being read, innermost last: duplicates are looked for at '}'. */
@@ -588,7 +582,7 @@ static bool push_key(struct reader *r, const char *key)
         r->keys = nk;
         r->capkeys = ncap;
     }
-    r->keys[r->nkeys++] = (struct key_ent){fnv1a(key), key};
+    r->keys[r->nkeys++] = (struct key_ent){spp_hash_str(key), key};
     return true;
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "json.h"
 #include "pattern.h"
 #include "schema.h"
@@ -127,10 +128,7 @@ struct spp_schema_keyslot {
 /* FNV-1a over a NUL-terminated key; shared by compile (building) and validate (lookup). */
 static inline uint32_t spp_schema_key_hash(const char *s)
 {
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    return spp_hash_str(s);
 }
 
 struct spp_schema_node {

@@ -238,11 +238,6 @@ static bool seen_add(struct spp_map *m, char ***arr, size_t *n, const char *s)
     return true;
 }
 
-static size_t node_slot(const struct spp_schema_node *n, size_t mask)
-{
-    return (size_t)(((uintptr_t)n >> 4) * 0x9E3779B97F4A7C15ull) & mask;
-}
-
 /* Whether n was recorded before; remembers it if not. False also when out of memory. */
 static bool node_seen(struct spp_schema_seen *sn, const struct spp_schema_node *n, bool *oom)
 {
@@ -256,7 +251,7 @@ static bool node_seen(struct spp_schema_seen *sn, const struct spp_schema_node *
         for (size_t i = 0; i < sn->nodes_cap; i++) {
             if (!sn->nodes[i])
                 continue;
-            size_t at = node_slot(sn->nodes[i], cap - 1);
+            size_t at = spp_hash_ptr(sn->nodes[i], cap - 1);
             while (t[at])
                 at = (at + 1) & (cap - 1);
             t[at] = sn->nodes[i];
@@ -265,7 +260,7 @@ static bool node_seen(struct spp_schema_seen *sn, const struct spp_schema_node *
         sn->nodes = t;
         sn->nodes_cap = cap;
     }
-    size_t at = node_slot(n, sn->nodes_cap - 1);
+    size_t at = spp_hash_ptr(n, sn->nodes_cap - 1);
     for (; sn->nodes[at]; at = (at + 1) & (sn->nodes_cap - 1))
         if (sn->nodes[at] == n)
             return true;
