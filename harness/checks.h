@@ -80,7 +80,7 @@ struct spp_check_sink {
                     const struct spp_check_location *loc);
     /* Optional: the schema locations the validator evaluated for a 200 body (when the
      * contract was loaded with record_evaluated). */
-    void (*evaluated)(void *ud, char *const *locations, size_t n);
+    void (*evaluated)(void *ud, const char *const *locations, size_t n);
 };
 
 /* What a case expects, beyond the contract itself. */

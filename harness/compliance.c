@@ -157,7 +157,7 @@ static bool split_location(const char *loc, const char **comp, size_t *clen, con
     return true;
 }
 
-void spp_compliance_evaluated(struct spp_compliance *c, char *const *locations, size_t n)
+void spp_compliance_evaluated(struct spp_compliance *c, const char *const *locations, size_t n)
 {
     if (!c)
         return;

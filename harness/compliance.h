@@ -26,7 +26,7 @@ struct spp_compliance *spp_compliance_new(const struct spp_json *contract_doc,
 void spp_compliance_free(struct spp_compliance *c);
 
 /* Marks as seen the properties whose schema objects are among these absolute locations. */
-void spp_compliance_evaluated(struct spp_compliance *c, char *const *locations, size_t n);
+void spp_compliance_evaluated(struct spp_compliance *c, const char *const *locations, size_t n);
 /*
  * Records a schema failure: absolute keyword location, the validator's message
  * (for "required": which property is missing) and the failure group's key.

@@ -630,7 +630,7 @@ bool spp_engine_drift(const struct spp_json *contract_doc, const struct spp_json
 
 /* ---- judging one answer -------------------------------------------------- */
 
-static void on_evaluated(void *ud, char *const *locations, size_t n)
+static void on_evaluated(void *ud, const char *const *locations, size_t n)
 {
     struct run *r = ud;
     spp_report_evaluated(r->report, r->v, locations, n);
@@ -700,11 +700,12 @@ static void judge(struct run *r, const struct spp_case *c, const char *url,
             spp_json_doc_free(sent);
         }
         if (ours && (c->stateful || adopt_only)) {
-            spp_json_free(r->state);
-            r->state = spp_json_clone(after);
-            r->state_dirty = false;
+            /* The answer becomes the state: taken from its document, not copied. */
             if (!r->original)
                 r->original = spp_json_clone(after);
+            spp_json_free(r->state);
+            r->state = spp_json_doc_take_root(body);
+            r->state_dirty = false;
         } else if (ours) {
             r->state_dirty = true; /* a stateless case changed the ticket: re-read it */
         }

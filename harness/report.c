@@ -803,7 +803,7 @@ void spp_report_compliance_init(struct spp_report *r, size_t v, const struct spp
     r->versions[v].compliance = spp_compliance_new(contract_doc, "TicketResource");
 }
 
-void spp_report_evaluated(struct spp_report *r, size_t v, char *const *locations, size_t n)
+void spp_report_evaluated(struct spp_report *r, size_t v, const char *const *locations, size_t n)
 {
     if (v < r->nversions)
         spp_compliance_evaluated(r->versions[v].compliance, locations, n);

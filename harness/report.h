@@ -97,7 +97,7 @@ void spp_report_drift(struct spp_report *r, size_t v, const char *instance_locat
 void spp_report_compliance_init(struct spp_report *r, size_t v,
                                 const struct spp_json *contract_doc);
 /* The schema locations the validator evaluated for one answer (marks properties seen). */
-void spp_report_evaluated(struct spp_report *r, size_t v, char *const *locations, size_t n);
+void spp_report_evaluated(struct spp_report *r, size_t v, const char *const *locations, size_t n);
 
 void spp_report_finish(struct spp_report *r, size_t requests, enum spp_restore restored,
                        const char *restore_message, bool interrupted, const char *fatal);

@@ -131,10 +131,10 @@ struct spp_schema_result {
     size_t cap;
     size_t dropped; /* errors beyond max_errors, counted not kept */
     bool depth_exceeded;
-    /* With record_evaluated: deduplicated absolute locations of every schema object visited;
-     * with record_instances too, instance locations with array indices as "*". Owned by the
-     * result. */
-    char **evaluated_schemas;
+    /* With record_evaluated: deduplicated absolute locations of every schema object visited
+     * (the array is the result's, the strings the schema's: valid while it lives); with
+     * record_instances too, instance locations with array indices as "*" (the result's). */
+    const char **evaluated_schemas;
     size_t n_evaluated_schemas;
     char **evaluated_instances;
     size_t n_evaluated_instances;

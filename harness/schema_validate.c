@@ -45,13 +45,17 @@ struct track {
     size_t n;
 };
 
+struct pset {
+    const void **v;
+    size_t cap, n;
+};
+
 struct spp_schema_seen {
-    struct spp_map schemas;
+    /* Schema nodes already recorded, by address (most visits are repeats), and their
+     * locations by text; the result's list borrows the schema's strings. */
+    struct pset nodes, locations;
+    size_t schemas_cap;
     struct spp_map instances;
-    /* Schema nodes already recorded, by address: most visits are repeats, and a pointer
-     * probe is cheaper than hashing the location string. Open addressing, power of 2. */
-    const struct spp_schema_node **nodes;
-    size_t nodes_cap, nodes_n;
 };
 
 struct vctx {
@@ -238,44 +242,68 @@ static bool seen_add(struct spp_map *m, char ***arr, size_t *n, const char *s)
     return true;
 }
 
-/* Whether n was recorded before; remembers it if not. False also when out of memory. */
-static bool node_seen(struct spp_schema_seen *sn, const struct spp_schema_node *n, bool *oom)
+/*
+ * An open-addressing set of borrowed pointers, compared by address or as C strings.
+ * pset_add: 1 when p was added, 0 when it was there, -1 when out of memory.
+ */
+static size_t pset_slot(const void *p, bool by_str, size_t mask)
 {
-    if (sn->nodes_n * 2 >= sn->nodes_cap) {
-        size_t cap = sn->nodes_cap ? 2 * sn->nodes_cap : 256;
-        const struct spp_schema_node **t = calloc(cap, sizeof(*t));
-        if (!t) {
-            *oom = true;
-            return false;
-        }
-        for (size_t i = 0; i < sn->nodes_cap; i++) {
-            if (!sn->nodes[i])
+    return by_str ? spp_hash_str(p) & mask : spp_hash_ptr(p, mask);
+}
+
+static int pset_add(struct pset *s, const void *p, bool by_str)
+{
+    if (s->n * 2 >= s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 256;
+        const void **t = calloc(cap, sizeof(*t));
+        if (!t)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i])
                 continue;
-            size_t at = spp_hash_ptr(sn->nodes[i], cap - 1);
+            size_t at = pset_slot(s->v[i], by_str, cap - 1);
             while (t[at])
                 at = (at + 1) & (cap - 1);
-            t[at] = sn->nodes[i];
+            t[at] = s->v[i];
         }
-        free(sn->nodes);
-        sn->nodes = t;
-        sn->nodes_cap = cap;
+        free(s->v);
+        s->v = t;
+        s->cap = cap;
     }
-    size_t at = spp_hash_ptr(n, sn->nodes_cap - 1);
-    for (; sn->nodes[at]; at = (at + 1) & (sn->nodes_cap - 1))
-        if (sn->nodes[at] == n)
-            return true;
-    sn->nodes[at] = n;
-    sn->nodes_n++;
-    return false;
+    size_t at = pset_slot(p, by_str, s->cap - 1);
+    for (; s->v[at]; at = (at + 1) & (s->cap - 1))
+        if (by_str ? strcmp(s->v[at], p) == 0 : s->v[at] == p)
+            return 0;
+    s->v[at] = p;
+    s->n++;
+    return 1;
+}
+
+/* A schema location the first time its node, and then its text, is met in this result. */
+static bool record_schema(struct spp_schema_result *r, const struct spp_schema_node *n)
+{
+    struct spp_schema_seen *sn = r->seen_;
+    int added = pset_add(&sn->nodes, n, false);
+    if (added == 1) /* another node may share the location (a resource reached twice) */
+        added = pset_add(&sn->locations, n->abs, true);
+    if (added != 1)
+        return added == 0;
+    if (r->n_evaluated_schemas == sn->schemas_cap) {
+        size_t cap = sn->schemas_cap ? 2 * sn->schemas_cap : 64;
+        const char **a = realloc(r->evaluated_schemas, cap * sizeof(*a));
+        if (!a)
+            return false;
+        r->evaluated_schemas = a;
+        sn->schemas_cap = cap;
+    }
+    r->evaluated_schemas[r->n_evaluated_schemas++] = n->abs;
+    return true;
 }
 
 static void record(struct vctx *c, const struct spp_schema_node *n)
 {
     struct spp_schema_result *r = c->res;
-    bool oom = false;
-    bool ok =
-        node_seen(r->seen_, n, &oom) || (!oom && seen_add(&r->seen_->schemas, &r->evaluated_schemas,
-                                                          &r->n_evaluated_schemas, n->abs));
+    bool ok = record_schema(r, n);
     if (ok && c->s->opt.record_instances) {
         struct spp_sbuf il = {0};
         path_str(&c->ip, &il, true);
@@ -1162,16 +1190,14 @@ void spp_schema_result_free(struct spp_schema_result *res)
         free(res->errors[i].message);
     }
     free(res->errors);
-    for (size_t i = 0; i < res->n_evaluated_schemas; i++)
-        free(res->evaluated_schemas[i]);
-    free(res->evaluated_schemas);
+    free(res->evaluated_schemas); /* the strings are the schema's */
     for (size_t i = 0; i < res->n_evaluated_instances; i++)
         free(res->evaluated_instances[i]);
     free(res->evaluated_instances);
     if (res->seen_) {
-        spp_map_free(&res->seen_->schemas);
         spp_map_free(&res->seen_->instances);
-        free(res->seen_->nodes);
+        free(res->seen_->nodes.v);
+        free(res->seen_->locations.v);
         free(res->seen_);
     }
     memset(res, 0, sizeof(*res));
