@@ -656,7 +656,7 @@ static cJSON *read_container(struct reader *r, const struct frame *f, bool objec
         goto bad;
     }
 done:
-    if (object)
+    if (object && r->nkeys - base >= 2) /* (r->keys is still NULL before the first key) */
         check_duplicates(r, r->keys + base, r->nkeys - base, f);
     /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): r->keys keeps the stack; the parse frees it */
     r->nkeys = base;
