@@ -71,6 +71,12 @@ struct mctx {
     struct spp_json **root;
     struct table t;
     struct table donor;
+    size_t *cand;    /* pick's scratch: rows a predicate accepted; t.cap entries */
+    size_t cand_cap; /* entries allocated in cand */
+    /* o.required with a name, sorted by name (drop-required's lookup); built on first use. */
+    const struct spp_mutate_required **req;
+    size_t nreq;
+    bool req_built;
 };
 
 /* ---- names ------------------------------------------------------------- */
@@ -244,46 +250,57 @@ static bool coin(struct mctx *c, uint64_t num, uint64_t den)
     return spp_rng_chance(c->rng, num, den);
 }
 
-typedef bool (*row_pred)(const struct mctx *c, size_t i, const void *arg);
+typedef bool (*row_pred)(const struct mctx *c, size_t i, void *arg);
 
-/* A uniformly drawn row accepted by pred (NULL: any), or SIZE_MAX when none is. */
-static size_t pick(struct mctx *c, row_pred pred, const void *arg)
+/*
+ * A uniformly drawn row accepted by pred (NULL: any), or SIZE_MAX when none is: the k-th
+ * accepted row in table order for k = draw(count). The accepted rows are listed once into
+ * c->cand (sized by cand_fit), so pred runs once per row rather than once to count and
+ * again to find the k-th.
+ */
+static size_t pick(struct mctx *c, row_pred pred, void *arg)
 {
+    if (!pred)
+        return c->t.n ? draw(c, c->t.n) : SIZE_MAX;
     size_t count = 0;
     for (size_t i = 0; i < c->t.n; i++)
-        if (!pred || pred(c, i, arg))
-            count++;
-    if (!count)
-        return SIZE_MAX;
-    size_t k = draw(c, count);
-    for (size_t i = 0; i < c->t.n; i++)
-        if (!pred || pred(c, i, arg)) {
-            if (k == 0)
-                return i;
-            k--;
-        }
-    return SIZE_MAX;
+        if (pred(c, i, arg))
+            c->cand[count++] = i;
+    return count ? c->cand[draw(c, count)] : SIZE_MAX;
 }
 
-static bool pred_nonroot(const struct mctx *c, size_t i, const void *arg)
+/* Makes c->cand hold one entry per row of c->t (called after each table_build). */
+static enum spp_code cand_fit(struct mctx *c)
+{
+    if (c->cand_cap >= c->t.n)
+        return SPP_OK;
+    size_t *nc = realloc(c->cand, c->t.cap * sizeof(*nc));
+    if (!nc)
+        return SPP_ENOMEM;
+    c->cand = nc;
+    c->cand_cap = c->t.cap;
+    return SPP_OK;
+}
+
+static bool pred_nonroot(const struct mctx *c, size_t i, void *arg)
 {
     (void)arg;
     return c->t.v[i].parent != SIZE_MAX;
 }
 
-static bool pred_member(const struct mctx *c, size_t i, const void *arg)
+static bool pred_member(const struct mctx *c, size_t i, void *arg)
 {
     (void)arg;
     size_t p = c->t.v[i].parent;
     return p != SIZE_MAX && spp_json_kind(c->t.v[p].cn) == SPP_JSON_OBJECT;
 }
 
-static bool pred_kind(const struct mctx *c, size_t i, const void *arg)
+static bool pred_kind(const struct mctx *c, size_t i, void *arg)
 {
-    return spp_json_kind(c->t.v[i].cn) == *(const enum spp_json_kind *)arg;
+    return spp_json_kind(c->t.v[i].cn) == *(enum spp_json_kind *)arg;
 }
 
-static bool pred_container_fits(const struct mctx *c, size_t i, const void *arg)
+static bool pred_container_fits(const struct mctx *c, size_t i, void *arg)
 {
     (void)arg;
     return is_container(c->t.v[i].cn) && c->t.v[i].level + 2 <= c->o.max_depth;
@@ -295,7 +312,7 @@ static bool row_fits(const struct mctx *c, size_t i, size_t extra)
     return c->t.v[i].level + c->t.v[i].height + extra <= c->o.max_depth;
 }
 
-static bool pred_wrappable(const struct mctx *c, size_t i, const void *arg)
+static bool pred_wrappable(const struct mctx *c, size_t i, void *arg)
 {
     (void)arg;
     return row_fits(c, i, 1);
@@ -631,27 +648,69 @@ static enum spp_code mut_duplicate_key(struct mctx *c)
     return rc;
 }
 
-static bool pred_required(const struct mctx *c, size_t i, const void *arg)
+static int required_cmp(const void *a, const void *b)
 {
-    (void)arg;
+    const struct spp_mutate_required *const *x = a, *const *y = b;
+    return strcmp((*x)->name, (*y)->name);
+}
+
+/*
+ * c->req: the required entries that have a name, sorted by it, so a member's key is looked
+ * up in log(required_len) steps (a ticket has ~190 entries and ~1000 members). SPP_ENOMEM
+ * when the index cannot be allocated.
+ */
+static enum spp_code required_index(struct mctx *c)
+{
+    if (c->req_built)
+        return SPP_OK;
+    if (c->o.required_len > SIZE_MAX / sizeof(*c->req))
+        return SPP_ENOMEM;
+    c->req = malloc(c->o.required_len * sizeof(*c->req));
+    if (!c->req)
+        return SPP_ENOMEM;
+    for (size_t r = 0; r < c->o.required_len; r++)
+        if (c->o.required[r].name)
+            c->req[c->nreq++] = &c->o.required[r];
+    qsort(c->req, c->nreq, sizeof(*c->req), required_cmp);
+    c->req_built = true;
+    return SPP_OK;
+}
+
+/*
+ * pred_required's memo: the JSON Pointer of the last parent row it needed (siblings are
+ * adjacent in the breadth-first table, so one entry saves nearly every rebuild).
+ */
+struct parent_memo {
+    size_t row; /* SIZE_MAX: nothing yet */
+    char ptr[SPP_JSON_POINTER_MAX];
+};
+
+/* Is row i a member that some required entry names at its parent's pointer? arg: the memo. */
+static bool pred_required(const struct mctx *c, size_t i, void *arg)
+{
+    struct parent_memo *memo = arg;
     if (!pred_member(c, i, NULL))
         return false;
     const char *key = spp_json_key(c->t.v[i].cn);
     if (!key)
         return false;
-    char ptr[SPP_JSON_POINTER_MAX];
-    bool have_ptr = false;
-    for (size_t r = 0; r < c->o.required_len; r++) {
-        const struct spp_mutate_required *q = &c->o.required[r];
-        if (!q->name || strcmp(q->name, key) != 0)
-            continue;
-        if (!q->at)
+    size_t lo = 0, hi = c->nreq; /* the first entry whose name is >= key */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->req[mid]->name, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t r = lo; r < c->nreq && strcmp(c->req[r]->name, key) == 0; r++) {
+        if (!c->req[r]->at)
             return true;
-        if (!have_ptr) {
-            row_pointer(&c->t, c->t.v[i].parent, ptr, sizeof(ptr));
-            have_ptr = true;
+        size_t p = c->t.v[i].parent;
+        if (memo->row != p) {
+            row_pointer(&c->t, p, memo->ptr, sizeof(memo->ptr));
+            memo->row = p;
         }
-        if (pointer_matches(q->at, ptr))
+        if (pointer_matches(c->req[r]->at, memo->ptr))
             return true;
     }
     return false;
@@ -661,7 +720,10 @@ static enum spp_code mut_drop_required(struct mctx *c)
 {
     if (!c->o.required_len)
         return SPP_ENOTFOUND;
-    size_t i = pick(c, pred_required, NULL);
+    if (required_index(c) != SPP_OK)
+        return SPP_ENOMEM;
+    struct parent_memo memo = {.row = SIZE_MAX};
+    size_t i = pick(c, pred_required, &memo);
     if (i == SIZE_MAX)
         return SPP_ENOTFOUND;
     char ptr[SPP_JSON_POINTER_MAX];
@@ -984,15 +1046,19 @@ static enum spp_code mut_huge_array(struct mctx *c)
     /* Copies of one element of an array, or of the value itself inside a new array. */
     const struct spp_json *elem = grow ? spp_json_at(n, draw(c, spp_json_count(n))) : n;
     size_t elen = 0, doclen = 0;
-    char *printed = spp_json_print(elem, false, &elen);
-    if (!printed)
-        return SPP_ENOTFOUND;
-    free(printed);
     /* The copies must fit beside the rest of the document within max_out. */
-    printed = spp_json_print(*c->root, false, &doclen);
+    char *printed = spp_json_print(*c->root, false, &doclen);
     if (!printed)
         return SPP_ENOTFOUND;
     free(printed);
+    if (elem == *c->root) {
+        elen = doclen; /* the root itself goes into the new array: no second print */
+    } else {
+        printed = spp_json_print(elem, false, &elen);
+        if (!printed)
+            return SPP_ENOTFOUND;
+        free(printed);
+    }
     size_t budget = c->o.max_out > doclen ? c->o.max_out - doclen : 0;
     size_t most = budget / (elen + 1);
     if (most > c->o.max_array)
@@ -1184,6 +1250,8 @@ enum spp_code spp_mutate_tree(struct spp_json **root, struct spp_rng *rng,
     enum spp_code rc = SPP_OK;
     for (size_t m = 0; m < want; m++) {
         rc = table_build(&c.t, *root, NULL, c.o.max_depth);
+        if (rc == SPP_OK)
+            rc = cand_fit(&c);
         if (rc != SPP_OK) {
             spp_err_set(err, rc, "out of memory listing the tree's nodes");
             goto out;
@@ -1219,6 +1287,8 @@ enum spp_code spp_mutate_tree(struct spp_json **root, struct spp_rng *rng,
 out:
     free(c.t.v);
     free(c.donor.v);
+    free(c.cand);
+    free(c.req);
     return rc;
 }
 
