@@ -1,26 +1,26 @@
 /*
  * bench_bare — the baseline of fuzz/bench.sh: a target that only parses,
- * prints and parses again (spp_json_parse / spp_json_print, i.e. cJSON
- * behind the json module), built with the same flags as the real targets, so
- * their executions per second can be read against plain cJSON work on the
- * same corpus. Not a fuzz target: nothing is checked, it is never shipped.
+ * prints and parses again with cJSON itself (cJSON_ParseWithLength,
+ * cJSON_PrintUnformatted, cJSON_Parse), built with the same flags as the
+ * real targets, so their executions per second can be read against plain
+ * cJSON work on the same corpus. Not a fuzz target: nothing is checked, it
+ * is never shipped; like bench/, it may use cJSON outside the json module.
  */
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
-#include "fuzz_common.h"
-#include "json.h"
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size); /* libFuzzer's entry */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct spp_json_doc *doc = NULL, *again = NULL;
-    size_t len = 0;
-    if (spp_json_parse((const char *)data, size, NULL, &doc, NULL) != SPP_OK)
+    cJSON *doc = cJSON_ParseWithLength((const char *)data, size);
+    if (!doc)
         return 0;
-    char *text = spp_json_print(spp_json_doc_root(doc), false, &len);
-    if (text)
-        (void)spp_json_parse(text, len, NULL, &again, NULL);
-    spp_json_doc_free(again);
+    char *text = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(cJSON_Parse(text ? text : ""));
     free(text);
-    spp_json_doc_free(doc);
+    cJSON_Delete(doc);
     return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * fuzz_response — a response body as the harness judges it.
  *
- * bytes -> spp_json_parse on the exact buffer (cJSON_ParseWithLengthOpts; no
- * copy into a NUL-terminated string) -> the JSON policy issues -> the
+ * bytes -> spp_json_parse on the exact buffer (the json module's own
+ * reader; no copy into a NUL-terminated string) -> the JSON policy issues -> the
  * validator (TicketResource, format asserted) -> the typed decoder -> encode
  * -> print -> parse -> decode.
  *
