@@ -19,6 +19,7 @@
 
 #include "hash.h"
 #include "http.h"
+#include "map.h"
 #include "mutate.h"
 #include "plan.h"
 #include "rng.h"
@@ -61,8 +62,7 @@ struct drift_entry {
 };
 
 struct spp_drift_memo {
-    struct drift_entry *e; /* open addressing by schema address */
-    size_t cap, n;
+    struct spp_map entries; /* schema address -> struct drift_entry (owned) */
 };
 
 struct run {
@@ -523,46 +523,30 @@ static bool drift_entry_fill(const struct spp_json *doc, const struct spp_json *
 static const struct drift_entry *
 drift_entry(struct spp_drift_memo *memo, const struct spp_json *doc, const struct spp_json *schema)
 {
-    if (memo->cap) {
-        for (size_t at = spp_hash_ptr(schema, memo->cap - 1); memo->e[at].schema;
-             at = (at + 1) & (memo->cap - 1))
-            if (memo->e[at].schema == schema)
-                return &memo->e[at];
-    }
-    if (2 * (memo->n + 1) > memo->cap) {
-        size_t cap = memo->cap ? 2 * memo->cap : 256;
-        struct drift_entry *e = calloc(cap, sizeof(*e));
-        if (!e)
-            return NULL;
-        for (size_t i = 0; i < memo->cap; i++) {
-            if (!memo->e[i].schema)
-                continue;
-            size_t at = spp_hash_ptr(memo->e[i].schema, cap - 1);
-            while (e[at].schema)
-                at = (at + 1) & (cap - 1);
-            e[at] = memo->e[i];
-        }
-        free(memo->e);
-        memo->e = e;
-        memo->cap = cap;
-    }
-    size_t at = spp_hash_ptr(schema, memo->cap - 1);
-    while (memo->e[at].schema)
-        at = (at + 1) & (memo->cap - 1);
-    if (!drift_entry_fill(doc, schema, &memo->e[at])) {
-        memo->e[at] = (struct drift_entry){0};
+    struct drift_entry *d = spp_map_get(&memo->entries, &schema, sizeof(schema));
+    if (d)
+        return d;
+    if (!(d = malloc(sizeof(*d))))
+        return NULL;
+    if (!drift_entry_fill(doc, schema, d) ||
+        !spp_map_put(&memo->entries, &schema, sizeof(schema), d)) {
+        free(d->tab);
+        free(d);
         return NULL;
     }
-    memo->n++;
-    return &memo->e[at];
+    return d;
 }
 
 static void drift_memo_free(struct spp_drift_memo *memo)
 {
-    for (size_t i = 0; i < memo->cap; i++)
-        free(memo->e[i].tab);
-    free(memo->e);
-    *memo = (struct spp_drift_memo){0};
+    for (size_t i = 0; i < memo->entries.cap; i++) {
+        struct drift_entry *d = memo->entries.e[i].val;
+        if (memo->entries.e[i].key && d) {
+            free(d->tab);
+            free(d);
+        }
+    }
+    spp_map_free(&memo->entries);
 }
 
 static const struct spp_json *drift_prop(const struct drift_entry *d, const char *name)
@@ -581,11 +565,9 @@ static bool drift_walk(struct spp_drift_memo *memo, const struct spp_json *doc,
 {
     if (!schema || depth > 64)
         return true;
-    const struct drift_entry *found = drift_entry(memo, doc, schema);
-    if (!found)
+    const struct drift_entry *d = drift_entry(memo, doc, schema); /* stable: heap entries */
+    if (!d)
         return false;
-    /* A copy: the walk below may grow the memo, which moves its entries (not their tables). */
-    const struct drift_entry entry = *found, *d = &entry;
     size_t keep = strlen(ptr);
     bool ok = true;
     if (spp_json_kind(inst) == SPP_JSON_OBJECT) {

@@ -1,6 +1,6 @@
 /*
  * schema_internal — what schema_compile.c and schema_validate.c share: the
- * compiled node, the schema object, a byte-keyed hash map and a string
+ * compiled node, the schema object (its maps are map.h's) and a string
  * builder. Not a public header: only the schema*.c files include it.
  *
  * A node is one schema object (or boolean schema) with every keyword decoded.
@@ -16,6 +16,7 @@
 
 #include "hash.h"
 #include "json.h"
+#include "map.h"
 #include "pattern.h"
 #include "schema.h"
 
@@ -35,23 +36,6 @@ void spp_sbuf_add_index(struct spp_sbuf *b, size_t i);
 /* The text so far (never NULL; "" when empty). */
 const char *spp_sbuf_str(struct spp_sbuf *b);
 void spp_sbuf_free(struct spp_sbuf *b);
-
-/* ---- byte-keyed hash map (keys copied, values borrowed) ------------------ */
-
-struct spp_map_ent {
-    char *key;
-    size_t klen;
-    void *val;
-};
-struct spp_map {
-    struct spp_map_ent *e;
-    size_t cap;
-    size_t n;
-};
-void *spp_map_get(const struct spp_map *m, const void *key, size_t klen);
-/* Inserts or replaces; false on allocation failure. */
-bool spp_map_put(struct spp_map *m, const void *key, size_t klen, void *val);
-void spp_map_free(struct spp_map *m);
 
 /* ---- compiled nodes ------------------------------------------------------- */
 
