@@ -52,6 +52,7 @@ $CC -O1 fuzz/embed.c -o "$work/embed"
 "$work/embed" contracts/tickets.openapi.json "$work/contract_blob.c" spp_fuzz_contract_json
 $CC "${cflags[@]}" -c "$work/contract_blob.c" -o "$work/obj/contract_blob.o"
 $CC "${cflags[@]}" -c fuzz/fuzz_common.c -o "$work/obj/fuzz_common.o"
+$CC "${cflags[@]}" -c fuzz/json_oracle.c -o "$work/obj/json_oracle.o"
 
 pcre=(-Wl,-Bstatic -lpcre2-8 -Wl,-Bdynamic)
 [ -f /usr/lib/x86_64-linux-gnu/libpcre2-8.a ] || pcre=(-lpcre2-8)
@@ -62,8 +63,8 @@ for t in "${targets[@]}"; do
     extra=(fuzz/mutator.c fuzz/mutator_opts.c -DSPP_FUZZ_TARGET="\"$t\"")
   fi
   $CC "${cflags[@]}" "fuzz/$t.c" "${extra[@]}" "$work/obj/fuzz_common.o" \
-    "$work/obj/contract_blob.o" "$work/libspp.a" "${cjson_obj[@]}" $LIB_FUZZING_ENGINE \
-    "${cjson_lib[@]}" "${pcre[@]}" -lm -o "$OUT/$t"
+    "$work/obj/json_oracle.o" "$work/obj/contract_blob.o" "$work/libspp.a" "${cjson_obj[@]}" \
+    $LIB_FUZZING_ENGINE "${cjson_lib[@]}" "${pcre[@]}" -lm -o "$OUT/$t"
   rm -f "$OUT/${t}_seed_corpus.zip"
   (cd "corpus/$t" && zip -q -j "$OUT/${t}_seed_corpus.zip" ./*)
   cp "fuzz/$t.dict" "$OUT/$t.dict"

@@ -68,6 +68,14 @@ void spp_fuzz_check_round_trip(const struct spp_fuzz_contract *c, const struct s
 extern const unsigned char spp_fuzz_contract_json[];
 extern const size_t spp_fuzz_contract_json_len;
 
+/*
+ * The reader's oracle (fuzz/json_oracle.c): doc, which spp_json_parse read from data, is
+ * what cJSON itself reads from the same bytes (cJSON accepts them and cJSON_Compare finds
+ * the trees equal), apart from the cases it names. A difference traps.
+ */
+struct spp_json_doc;
+void spp_fuzz_check_reader(const uint8_t *data, size_t size, const struct spp_json_doc *doc);
+
 /* Records one input for SPP_FUZZ_STATS (a no-op unless the variable is set). */
 void spp_fuzz_stats_note(bool json_ok, bool schema_ok);
 

@@ -5,7 +5,8 @@
  * bytes -> spp_json_parse (exact buffer) -> SaveTicketRequest decode ->
  * encode -> print -> parse -> decode.
  *
- * Invariants: the validator's verdict on the same bytes agrees with the
+ * Invariants: the json module's reader reads what cJSON reads
+ * (spp_fuzz_check_reader); the validator's verdict on the same bytes agrees with the
  * decoder's (modulo spp_model_known_difference); a decoded request
  * round-trips to an equal struct and equal JSON, absent fields staying
  * absent; the validator accepts what the encoder wrote.
@@ -37,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         spp_fuzz_stats_note(false, false);
         return 0;
     }
+    spp_fuzz_check_reader(data, size, doc);
     const struct spp_json *root = spp_json_doc_root(doc);
     struct spp_schema_result res;
     enum spp_code vrc = spp_schema_validate(c->schemas, c->request, root, &res);

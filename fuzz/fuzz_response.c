@@ -7,6 +7,7 @@
  * -> print -> parse -> decode.
  *
  * Invariants (a broken one traps with a message):
+ *   0. The json module's reader reads what cJSON reads (spp_fuzz_check_reader).
  *   1. The issue list is consistent (count <= total, count <= the cap, every
  *      kind named).
  *   2. An issue-free document prints and parses back to an equal tree.
@@ -75,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     const struct spp_json *root = spp_json_doc_root(doc);
+    spp_fuzz_check_reader(data, size, doc);
     check_issues(doc);
     (void)spp_json_doc_issues(doc, &nissues, &total);
     if (total == 0)

@@ -5,7 +5,8 @@
  * 3.0 nullable), so every input is used rather than rejected.
  *
  * Invariants:
- *   1. Never a crash, hang or leak (the sanitizers and the engine's timeout).
+ *   1. Never a crash, hang or leak (the sanitizers and the engine's timeout);
+ *      the json module's reader reads what cJSON reads (spp_fuzz_check_reader).
  *   2. The validator's fast path (spp_schema_is_valid) and its full
  *      validation give the same verdict for every instance.
  *   3. Metamorphic: for every instance, S, {"allOf":[S]} and {"not":{"not":S}}
@@ -140,6 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         spp_fuzz_stats_note(false, false);
         return 0;
     }
+    spp_fuzz_check_reader(data, size, doc);
     root = spp_json_doc_take_root(doc); /* mutable: lent to the wrappers below */
     spp_schema_options_init(&opt);
     opt.format_assertion = (size & 1u) == 0;
