@@ -367,7 +367,6 @@ static int run(int argc, char **argv)
     struct spp_contract *contracts[MAX_VERSIONS + 1] = {0};
     struct spp_engine_version ev[MAX_VERSIONS];
     struct spp_json_doc *status_map_doc = NULL;
-    char *status_map_text = NULL;
     struct spp_mock *mock = NULL;
     struct spp_report *report = NULL;
     char *sha = NULL;
@@ -446,21 +445,15 @@ static int run(int argc, char **argv)
         }
         token = env;
     } else {
-        if (spp_mock_random_token(token_buf, sizeof(token_buf), &err) != SPP_OK) {
+        /* A --status-map given for the embedded mock wins over the mock's own. */
+        if (spp_mock_start_embedded(ticket, seed, token_buf, sizeof(token_buf), &mock,
+                                    status_map_doc ? NULL : &status_map_doc, &err) != SPP_OK) {
             fprintf(stderr, "spp-harness check: %s\n", err.msg);
             status = SPP_EXIT_USAGE;
             goto out;
         }
         token = token_buf;
-        struct spp_mock_opts mo = {.token = token, .ticket_id = ticket, .seed = seed};
-        if (spp_mock_start(&mo, &mock, &err) != SPP_OK) {
-            fprintf(stderr, "spp-harness check: cannot start the embedded mock: %s\n", err.msg);
-            status = SPP_EXIT_USAGE;
-            goto out;
-        }
         base_url = spp_mock_url(mock);
-        if (!status_map_doc && (status_map_text = spp_mock_status_map_json()) != NULL)
-            spp_json_parse(status_map_text, strlen(status_map_text), NULL, &status_map_doc, NULL);
     }
     if (!ticket)
         ticket = "E4A269FC";
@@ -572,7 +565,6 @@ out:
     for (size_t i = 0; i <= MAX_VERSIONS; i++)
         spp_contract_free(contracts[i]);
     spp_json_doc_free(status_map_doc);
-    free(status_map_text);
     free(sha);
     free(vcopy);
     memset(token_buf, 0, sizeof(token_buf));

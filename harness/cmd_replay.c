@@ -206,7 +206,6 @@ static int run(int argc, char **argv)
     struct spp_contract *contract = NULL, *vcontract = NULL;
     struct spp_mock *mock = NULL;
     struct spp_report *report = NULL;
-    char *smap_text = NULL;
     struct spp_case c;
     memset(&c, 0, sizeof(c));
     enum spp_check_id check;
@@ -264,19 +263,13 @@ static int run(int argc, char **argv)
     }
 
     if (embedded) {
-        if (spp_mock_random_token(token_buf, sizeof(token_buf), &err) != SPP_OK) {
+        if (spp_mock_start_embedded(ticket, 0, token_buf, sizeof(token_buf), &mock, &smap, &err) !=
+            SPP_OK) {
             usage_error("%s", err.msg);
             goto out;
         }
         token = token_buf;
-        struct spp_mock_opts mo = {.token = token, .ticket_id = ticket};
-        if (spp_mock_start(&mo, &mock, &err) != SPP_OK) {
-            usage_error("cannot start the embedded mock: %s", err.msg);
-            goto out;
-        }
         base_url = spp_mock_url(mock);
-        if ((smap_text = spp_mock_status_map_json()) != NULL)
-            spp_json_parse(smap_text, strlen(smap_text), NULL, &smap, NULL);
     } else {
         token = getenv(token_env);
         if (!token || !*token) {
@@ -335,7 +328,6 @@ out:
     spp_json_doc_free(cdoc);
     spp_json_doc_free(rdoc);
     spp_json_doc_free(smap);
-    free(smap_text);
     free(c.body);
     memset(token_buf, 0, sizeof(token_buf));
     return status;

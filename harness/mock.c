@@ -153,6 +153,29 @@ enum spp_code spp_mock_random_token(char *buf, size_t cap, struct spp_err *err)
     return SPP_OK;
 }
 
+enum spp_code spp_mock_start_embedded(const char *ticket_id, uint64_t seed, char *token, size_t cap,
+                                      struct spp_mock **out, struct spp_json_doc **status_map,
+                                      struct spp_err *err)
+{
+    enum spp_code rc = spp_mock_random_token(token, cap, err);
+    if (rc != SPP_OK)
+        return rc;
+    struct spp_mock_opts mo = {.token = token, .ticket_id = ticket_id, .seed = seed};
+    rc = spp_mock_start(&mo, out, err);
+    if (rc != SPP_OK) {
+        char msg[sizeof(err->msg)];
+        snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
+        return spp_err_set(err, rc, "cannot start the embedded mock: %s", msg);
+    }
+    if (status_map) {
+        char *text = spp_mock_status_map_json();
+        if (text)
+            (void)spp_json_parse(text, strlen(text), NULL, status_map, NULL);
+        free(text);
+    }
+    return SPP_OK;
+}
+
 static uint64_t next_rng(uint64_t *s)
 {
     uint64_t z = (*s += 0x9E3779B97F4A7C15ull);

@@ -222,4 +222,15 @@ char *spp_mock_status_map_json(void);
  */
 enum spp_code spp_mock_random_token(char *buf, size_t cap, struct spp_err *err);
 
+struct spp_json_doc;
+/*
+ * The embedded mock of check and replay: a fresh random token written into token (cap >= 65),
+ * the mock started on 127.0.0.1 for ticket_id (NULL: the default) and seed, and, when
+ * status_map is not NULL, the mock's status map parsed into *status_map (left NULL when it
+ * cannot be built). On failure nothing is left running; err says which step failed.
+ */
+enum spp_code spp_mock_start_embedded(const char *ticket_id, uint64_t seed, char *token, size_t cap,
+                                      struct spp_mock **out, struct spp_json_doc **status_map,
+                                      struct spp_err *err);
+
 #endif
