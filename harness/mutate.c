@@ -615,9 +615,9 @@ static enum spp_code mut_retype(struct mctx *c)
     return rc;
 }
 
-static enum spp_code mut_drop(struct mctx *c)
+/* Removes row i (not the root) from its parent and records it as kind, named what. */
+static enum spp_code drop_row(struct mctx *c, size_t i, enum spp_mutate_kind kind, const char *what)
 {
-    size_t i = pick(c, pred_nonroot, NULL);
     if (i == SIZE_MAX)
         return SPP_ENOTFOUND;
     char ptr[SPP_JSON_POINTER_MAX];
@@ -626,8 +626,13 @@ static enum spp_code mut_drop(struct mctx *c)
     if (!d)
         return SPP_EINVAL;
     spp_json_free(d);
-    record(c, SPP_MUTATE_DROP, ptr, "drop %s", ptr);
+    record(c, kind, ptr, "%s %s", what, ptr);
     return SPP_OK;
+}
+
+static enum spp_code mut_drop(struct mctx *c)
+{
+    return drop_row(c, pick(c, pred_nonroot, NULL), SPP_MUTATE_DROP, "drop");
 }
 
 static enum spp_code mut_duplicate_key(struct mctx *c)
@@ -723,17 +728,7 @@ static enum spp_code mut_drop_required(struct mctx *c)
     if (required_index(c) != SPP_OK)
         return SPP_ENOMEM;
     struct parent_memo memo = {.row = SIZE_MAX};
-    size_t i = pick(c, pred_required, &memo);
-    if (i == SIZE_MAX)
-        return SPP_ENOTFOUND;
-    char ptr[SPP_JSON_POINTER_MAX];
-    row_pointer(&c->t, i, ptr, sizeof(ptr));
-    struct spp_json *d = spp_json_detach_child(c->t.v[c->t.v[i].parent].n, c->t.v[i].n);
-    if (!d)
-        return SPP_EINVAL;
-    spp_json_free(d);
-    record(c, SPP_MUTATE_DROP_REQUIRED, ptr, "drop-required %s", ptr);
-    return SPP_OK;
+    return drop_row(c, pick(c, pred_required, &memo), SPP_MUTATE_DROP_REQUIRED, "drop-required");
 }
 
 /* Names a strict server should refuse or a careless one might honour. */
