@@ -54,8 +54,7 @@ struct drift_prop {
 };
 
 struct drift_entry {
-    const struct spp_json *schema; /* as met, before "$ref" and the branch */
-    const struct spp_json *props;  /* NULL: a free-form object */
+    const struct spp_json *props; /* NULL: a free-form object */
     const struct spp_json *items;
     struct drift_prop *tab; /* props hashed (mask + 1 slots); NULL if props is NULL */
     size_t mask;
@@ -495,8 +494,7 @@ static bool drift_entry_fill(const struct spp_json *doc, const struct spp_json *
                              struct drift_entry *d)
 {
     const struct spp_json *s = deref(doc, schema);
-    *d = (struct drift_entry){.schema = schema,
-                              .props =
+    *d = (struct drift_entry){.props =
                                   spp_json_get(branch_for(doc, s, SPP_JSON_OBJECT), "properties"),
                               .items = spp_json_get(branch_for(doc, s, SPP_JSON_ARRAY), "items")};
     size_t n = spp_json_count(d->props), cap = 4;

@@ -757,7 +757,8 @@ enum spp_code spp_json_parse(const char *buf, size_t len, const struct spp_json_
     skip_ws(&r);
     doc->root = read_value(&r, NULL);
     skip_ws(&r);
-    if (doc->root && r.p < r.end)
+    bool trailing = doc->root && r.p < r.end;
+    if (trailing)
         fail(&r, SPP_ESYNTAX, r.p, "trailing data");
     free(r.keys);
     if (r.rc == SPP_OK) {
@@ -771,7 +772,7 @@ enum spp_code spp_json_parse(const char *buf, size_t len, const struct spp_json_
         spp_err_set(err, SPP_ENOMEM, "out of memory parsing JSON");
     else if (r.rc == SPP_ELIMIT)
         spp_err_set(err, SPP_ELIMIT, "JSON nesting deeper than %zu", r.max_depth);
-    else if (strcmp(r.err_what, "trailing data") == 0)
+    else if (trailing)
         spp_err_set(err, SPP_ESYNTAX, "trailing data after the JSON value at byte %zu", r.err_off);
     else
         spp_err_set(err, SPP_ESYNTAX, "malformed JSON near byte %zu: %s", r.err_off, r.err_what);

@@ -1157,7 +1157,7 @@ static enum spp_code compile_kw(struct comp *c, struct spp_schema_node *n, const
 /* Inserts name with its indices (merging with an existing slot of the same name). */
 static void kmap_put(struct spp_schema_node *n, const char *name, int32_t prop, int32_t req)
 {
-    uint32_t h = spp_schema_key_hash(name);
+    uint32_t h = spp_hash_str(name);
     size_t at = h & n->kmap_mask;
     while (n->kmap[at].name && !(n->kmap[at].hash == h && strcmp(n->kmap[at].name, name) == 0))
         at = (at + 1) & n->kmap_mask;

@@ -99,8 +99,9 @@ struct spp_schema_res {
 /*
  * One slot of a node's key map: an object member's name → its "properties"
  * schema (index into props, -1 none) and its place among the required names
- * (index into required_sorted, -1 none). One hash and, nearly always, one
- * strcmp per member instead of two binary searches.
+ * (index into required_sorted, -1 none). One hash (spp_hash_str, for building
+ * and lookup alike) and, nearly always, one strcmp per member instead of two
+ * binary searches.
  */
 struct spp_schema_keyslot {
     const char *name; /* NULL: empty slot */
@@ -108,12 +109,6 @@ struct spp_schema_keyslot {
     int32_t prop;
     int32_t req;
 };
-
-/* FNV-1a over a NUL-terminated key; shared by compile (building) and validate (lookup). */
-static inline uint32_t spp_schema_key_hash(const char *s)
-{
-    return spp_hash_str(s);
-}
 
 struct spp_schema_node {
     const struct spp_json *json;

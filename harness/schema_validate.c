@@ -476,7 +476,7 @@ static bool find_duplicate(const struct spp_json *arr, size_t n, size_t *a, size
 /* The key map slot of key in n, or NULL (see spp_schema_keyslot). */
 static const struct spp_schema_keyslot *key_slot(const struct spp_schema_node *n, const char *key)
 {
-    uint32_t h = spp_schema_key_hash(key);
+    uint32_t h = spp_hash_str(key);
     for (size_t at = h & n->kmap_mask; n->kmap[at].name; at = (at + 1) & n->kmap_mask)
         if (n->kmap[at].hash == h && strcmp(n->kmap[at].name, key) == 0)
             return &n->kmap[at];
