@@ -235,6 +235,15 @@ size_t spp_render_num(const struct spp_json *obj, const char *key)
     return (size_t)d;
 }
 
+const struct spp_json *spp_render_find_check(const struct spp_json *v, const char *name)
+{
+    for (const struct spp_json *c = spp_json_first(spp_json_get(v, "checks")); c;
+         c = spp_json_next(c))
+        if (strcmp(spp_render_str(c, "name"), name) == 0)
+            return c;
+    return NULL;
+}
+
 const char *spp_render_version_label(const struct spp_json *version)
 {
     const char *s = spp_json_string(spp_json_get(version, "requested"), NULL);

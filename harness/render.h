@@ -120,6 +120,8 @@ const char *spp_render_str(const struct spp_json *obj, const char *key);
 size_t spp_render_num(const struct spp_json *obj, const char *key);
 /* A version's label: its "requested" version, or "default" when none was sent. */
 const char *spp_render_version_label(const struct spp_json *version);
+/* The entry of version v's "checks" named name, or NULL. */
+const struct spp_json *spp_render_find_check(const struct spp_json *v, const char *name);
 
 /* The three renderers (report already checked). */
 enum spp_code spp_render_junit(const struct spp_json *report, struct spp_render_buf *b);

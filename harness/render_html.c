@@ -81,15 +81,6 @@ static const char *check_status(const struct spp_json *c)
     return spp_render_num(c, "passed") ? "pass" : "idle";
 }
 
-static const struct spp_json *find_check(const struct spp_json *v, const char *name)
-{
-    for (const struct spp_json *c = spp_json_first(spp_json_get(v, "checks")); c;
-         c = spp_json_next(c))
-        if (strcmp(spp_render_str(c, "name"), name) == 0)
-            return c;
-    return NULL;
-}
-
 static void matrix_cell(struct spp_render_buf *b, const struct spp_json *c)
 {
     const char *st = check_status(c);
@@ -133,7 +124,7 @@ static void matrix(struct spp_render_buf *b, const struct spp_json *versions)
         h(b, name);
         spp_render_buf_puts(b, "</th>");
         for (const struct spp_json *v = first; v; v = spp_json_next(v))
-            matrix_cell(b, v == first ? c : find_check(v, name));
+            matrix_cell(b, v == first ? c : spp_render_find_check(v, name));
         spp_render_buf_puts(b, "</tr>\n");
     }
     spp_render_buf_puts(

@@ -19,15 +19,6 @@ static void md(struct spp_render_buf *b, const char *s)
     spp_render_put_md(b, s, strlen(s), SPP_RENDER_MD_TEXT_MAX);
 }
 
-static const struct spp_json *find_check(const struct spp_json *v, const char *name)
-{
-    for (const struct spp_json *c = spp_json_first(spp_json_get(v, "checks")); c;
-         c = spp_json_next(c))
-        if (strcmp(spp_render_str(c, "name"), name) == 0)
-            return c;
-    return NULL;
-}
-
 static void check_cell(struct spp_render_buf *b, const struct spp_json *c)
 {
     size_t passed = spp_render_num(c, "passed"), failed = spp_render_num(c, "failed"),
@@ -224,7 +215,7 @@ enum spp_code spp_render_md(const struct spp_json *report, struct spp_render_buf
             md(b, name);
             spp_render_buf_puts(b, " |");
             for (const struct spp_json *v = first; v; v = spp_json_next(v))
-                check_cell(b, v == first ? c : find_check(v, name));
+                check_cell(b, v == first ? c : spp_render_find_check(v, name));
             spp_render_buf_puts(b, "\n");
         }
     } else {
